@@ -1,0 +1,337 @@
+//! AK/SK credentials and the default provider chain: explicit → environment → profile file.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::env::{home_dir, non_empty};
+use super::profile::parse_profile;
+use super::{Env, MaskedAccessKey, ProcessEnv, Redacted, Signer};
+
+/// Environment variable holding the access key.
+pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// Environment variable holding the secret key.
+pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// Environment variable holding a temporary security token.
+pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Environment variable holding the project id.
+pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Environment variable naming the profile file (default `~/.huaweicloud/credentials`).
+pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+
+/// Access key, secret key and the optional security token and project id.
+///
+/// `Debug` shows only the first four characters of the access key and redacts the secret key
+/// and the token; there is deliberately no `Display`.
+///
+/// ```
+/// use perftest_sdk::auth::Credentials;
+///
+/// let c = Credentials::new("AKFAKE0000000001", "my-secret")?
+///     .with_security_token("tok")
+///     .with_project_id("0a1b2c3d");
+/// assert_eq!(c.access_key(), "AKFAKE0000000001");
+/// assert_eq!(c.project_id(), Some("0a1b2c3d"));
+/// let dbg = format!("{c:?}");
+/// assert!(dbg.contains("AKFA…") && !dbg.contains("my-secret") && !dbg.contains("tok\""));
+/// assert!(Credentials::new("", "sk").is_err());
+/// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key: String,
+    secret_key: String,
+    security_token: Option<String>,
+    project_id: Option<String>,
+}
+
+impl Credentials {
+    /// Creates credentials; an empty (or blank) access key or secret key is an error.
+    pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, CredentialsError> {
+        let (access_key, secret_key) = (access_key.into(), secret_key.into());
+        if access_key.trim().is_empty() {
+            return Err(CredentialsError::Empty { field: "access key" });
+        }
+        if secret_key.trim().is_empty() {
+            return Err(CredentialsError::Empty { field: "secret key" });
+        }
+        Ok(Credentials { access_key, secret_key, security_token: None, project_id: None })
+    }
+
+    /// Sets the temporary security token (sent as `X-Security-Token`); an empty one clears it.
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(token.into()).filter(|t| !t.is_empty());
+        self
+    }
+
+    /// Sets the project id (sent as `X-Project-Id`); an empty one clears it.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into()).filter(|p| !p.is_empty());
+        self
+    }
+
+    /// The access key id.
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    /// The secret key, for signing. Do not log it.
+    pub fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    /// The security token, if any. Do not log it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+
+    /// The project id, if any.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// Resolves credentials from the process environment and the profile file
+    /// (see [`CredentialsChain`]).
+    pub fn from_default_chain() -> Result<Self, CredentialsError> {
+        CredentialsChain::new().resolve()
+    }
+
+    /// The environment provider alone: `Ok(None)` when neither `HUAWEICLOUD_SDK_AK` nor
+    /// `HUAWEICLOUD_SDK_SK` is set, an error when only one is.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// use std::collections::HashMap;
+    ///
+    /// let env = HashMap::from([("HUAWEICLOUD_SDK_AK", "AK"), ("HUAWEICLOUD_SDK_SK", "SK")]);
+    /// assert_eq!(Credentials::from_env_with(&env)?.unwrap().access_key(), "AK");
+    /// let only_ak = HashMap::from([("HUAWEICLOUD_SDK_AK", "AK")]);
+    /// assert!(Credentials::from_env_with(&only_ak).unwrap_err().to_string().contains("HUAWEICLOUD_SDK_SK"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
+    pub fn from_env_with(env: &dyn Env) -> Result<Option<Self>, CredentialsError> {
+        let (ak, sk) = match (non_empty(env, ENV_AK), non_empty(env, ENV_SK)) {
+            (None, None) => return Ok(None),
+            (Some(_), None) => return Err(CredentialsError::IncompleteEnv { present: ENV_AK, missing: ENV_SK }),
+            (None, Some(_)) => return Err(CredentialsError::IncompleteEnv { present: ENV_SK, missing: ENV_AK }),
+            (Some(ak), Some(sk)) => (ak, sk),
+        };
+        let mut creds = Credentials::new(ak, sk)?;
+        if let Some(token) = non_empty(env, ENV_SECURITY_TOKEN) {
+            creds = creds.with_security_token(token);
+        }
+        if let Some(project) = non_empty(env, ENV_PROJECT_ID) {
+            creds = creds.with_project_id(project);
+        }
+        Ok(Some(creds))
+    }
+
+    /// The profile-file provider alone: reads `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
+    /// `~/.huaweicloud/credentials`. `Ok(None)` when the default file is absent or has neither a
+    /// `[basiccredentials]` nor a `[basic]` section.
+    pub fn from_profile_with(env: &dyn Env) -> Result<Option<Self>, CredentialsError> {
+        match profile_lookup(env)? {
+            Lookup::Found(c) => Ok(Some(c)),
+            Lookup::NotFound(_) => Ok(None),
+        }
+    }
+
+    /// Parses profile-file text (`path` is only used in error messages).
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// use std::path::Path;
+    ///
+    /// let text = "# comment\n[basiccredentials]\nak = AK1\nsk = SK1\nproject_id = p1\n";
+    /// let c = Credentials::from_profile_str(Path::new("credentials"), text)?.unwrap();
+    /// assert_eq!((c.access_key(), c.project_id()), ("AK1", Some("p1")));
+    /// let err = Credentials::from_profile_str(Path::new("credentials"), "[basic]\nak AK1\n").unwrap_err();
+    /// assert!(err.to_string().starts_with("credentials:2:"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
+    pub fn from_profile_str(path: &Path, content: &str) -> Result<Option<Self>, CredentialsError> {
+        parse_profile(path, content)
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key", &MaskedAccessKey(&self.access_key))
+            .field("secret_key", &Redacted)
+            .field("security_token", &self.security_token.as_ref().map(|_| Redacted))
+            .field("project_id", &self.project_id)
+            .finish()
+    }
+}
+
+impl From<&Credentials> for Signer {
+    fn from(c: &Credentials) -> Self {
+        Signer::new(c.access_key(), c.secret_key())
+    }
+}
+
+/// Why credentials could not be resolved. Messages name variables, files and line numbers but
+/// never contain secret keys or tokens.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// An access key or secret key was empty.
+    #[error("the {field} must not be empty")]
+    Empty {
+        /// `"access key"` or `"secret key"`.
+        field: &'static str,
+    },
+    /// Only one of the AK/SK environment variables is set.
+    #[error("environment variable {present} is set but {missing} is not: set both, or neither to use the credentials file")]
+    IncompleteEnv {
+        /// The variable that is set.
+        present: &'static str,
+        /// The variable that is missing.
+        missing: &'static str,
+    },
+    /// The file named by an environment variable does not exist.
+    #[error("credentials file {} named by {variable} does not exist", path.display())]
+    FileNotFound {
+        /// The variable naming the file.
+        variable: &'static str,
+        /// The missing file.
+        path: PathBuf,
+    },
+    /// The credentials file exists but cannot be read.
+    #[error("cannot read credentials file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of the credentials file is not valid INI.
+    #[error("{}:{line}: {reason}", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong (the line's content is not repeated, it may hold a secret).
+        reason: String,
+    },
+    /// The credentials section lacks a required key.
+    #[error("{}: section [{section}] has no `{key}` (both `ak` and `sk` are required)", path.display())]
+    MissingKey {
+        /// The file.
+        path: PathBuf,
+        /// The section read.
+        section: String,
+        /// `"ak"` or `"sk"`.
+        key: &'static str,
+    },
+    /// No provider had credentials.
+    #[error(
+        "no Huawei Cloud credentials found (tried: {tried}); set {ENV_AK} and {ENV_SK}, \
+         or write a [basiccredentials] section with `ak = …` and `sk = …` to the credentials file \
+         ({ENV_CREDENTIALS_FILE} or ~/.huaweicloud/credentials), or pass credentials explicitly"
+    )]
+    NotFound {
+        /// What was tried, `; `-separated.
+        tried: String,
+    },
+}
+
+/// Resolves credentials in the official order: explicit → environment variables → profile file.
+/// The first provider with credentials wins; a provider that finds broken configuration (only one
+/// of AK/SK, a malformed file…) stops the chain with that error.
+///
+/// ```
+/// use perftest_sdk::auth::{Credentials, CredentialsChain};
+/// use std::collections::HashMap;
+///
+/// let env = HashMap::from([
+///     ("HUAWEICLOUD_SDK_AK", "ENVAK"),
+///     ("HUAWEICLOUD_SDK_SK", "ENVSK"),
+///     ("HOME", "/nonexistent"),
+/// ]);
+/// assert_eq!(CredentialsChain::new().resolve_with(&env)?.access_key(), "ENVAK");
+/// let explicit = Credentials::new("MINE", "SECRET")?;
+/// let chain = CredentialsChain::new().with_explicit(explicit);
+/// assert_eq!(chain.resolve_with(&env)?.access_key(), "MINE");
+/// let err = CredentialsChain::new().resolve_with(&HashMap::from([("HOME", "/nonexistent")])).unwrap_err();
+/// assert!(err.to_string().contains("HUAWEICLOUD_SDK_AK"));
+/// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CredentialsChain {
+    explicit: Option<Credentials>,
+}
+
+impl CredentialsChain {
+    /// A chain with no explicit credentials.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Puts `credentials` first in the chain.
+    pub fn with_explicit(mut self, credentials: Credentials) -> Self {
+        self.explicit = Some(credentials);
+        self
+    }
+
+    /// Resolves against the process environment.
+    pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
+        self.resolve_with(&ProcessEnv)
+    }
+
+    /// Resolves against `env` (files are still read from disk).
+    pub fn resolve_with(&self, env: &dyn Env) -> Result<Credentials, CredentialsError> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let mut tried = vec![format!("explicit credentials (none given), environment variables {ENV_AK}/{ENV_SK} (unset)")];
+        if let Some(c) = Credentials::from_env_with(env)? {
+            return Ok(c);
+        }
+        match profile_lookup(env)? {
+            Lookup::Found(c) => Ok(c),
+            Lookup::NotFound(what) => {
+                tried.push(what);
+                Err(CredentialsError::NotFound { tried: tried.join("; ") })
+            }
+        }
+    }
+}
+
+enum Lookup {
+    Found(Credentials),
+    NotFound(String),
+}
+
+fn profile_lookup(env: &dyn Env) -> Result<Lookup, CredentialsError> {
+    let (path, explicit) = match non_empty(env, ENV_CREDENTIALS_FILE) {
+        Some(p) => (PathBuf::from(p), true),
+        None => match home_dir(env) {
+            Some(home) => (home.join(".huaweicloud").join("credentials"), false),
+            None => {
+                return Ok(Lookup::NotFound(format!(
+                    "credentials file (neither {ENV_CREDENTIALS_FILE}, HOME nor USERPROFILE is set)"
+                )))
+            }
+        },
+    };
+    let content = match std::fs::read_to_string(&path) {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if explicit {
+                return Err(CredentialsError::FileNotFound { variable: ENV_CREDENTIALS_FILE, path });
+            }
+            return Ok(Lookup::NotFound(format!("credentials file {} (not found)", path.display())));
+        }
+        Err(source) => return Err(CredentialsError::Read { path, source }),
+    };
+    match parse_profile(&path, &content)? {
+        Some(c) => Ok(Lookup::Found(c)),
+        None => Ok(Lookup::NotFound(format!(
+            "credentials file {} (no [basiccredentials] or [basic] section)",
+            path.display()
+        ))),
+    }
+}

@@ -1,0 +1,329 @@
+//! The SDK-HMAC-SHA256 request signer (pure: no I/O, no clock).
+
+use std::fmt;
+
+use hmac::digest::generic_array::GenericArray;
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::canonical::{self, HeaderLine};
+use super::{SdkDate, SignError};
+
+pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+/// Name of the signing algorithm, first token of the `Authorization` header.
+pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+/// Header carrying the signing time.
+pub const HEADER_DATE: &str = "X-Sdk-Date";
+/// Header carrying the payload-hash override (`UNSIGNED-PAYLOAD`).
+pub const HEADER_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
+/// Marker value of [`HEADER_CONTENT_SHA256`] for bodies that are not hashed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// A view of the request to sign (or, for [`verify`](super::verify), the request received).
+///
+/// Header names keep their case and values are as given (untrimmed).
+///
+/// ```
+/// use perftest_sdk::auth::SignableRequest;
+///
+/// let query = vec![("limit".to_owned(), "10".to_owned())];
+/// let headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+/// let req = SignableRequest {
+///     method: "GET",
+///     host: "127.0.0.1:8080",
+///     path: "/v1/p/tasks",
+///     query: &query,
+///     headers: &headers,
+///     body: b"",
+/// };
+/// # let _ = req;
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SignableRequest<'a> {
+    /// HTTP method (upper-cased for signing).
+    pub method: &'a str,
+    /// Netloc as it will be sent, e.g. `127.0.0.1:8080`; becomes the `Host` header unless one is given.
+    pub host: &'a str,
+    /// Resource path exactly as it will be sent (already percent-encoded).
+    pub path: &'a str,
+    /// Ordered raw (unencoded) query pairs; list values already expanded to one pair each.
+    pub query: &'a [(String, String)],
+    /// Request headers, names in their original case, values untrimmed.
+    pub headers: &'a [(String, String)],
+    /// Body bytes as sent.
+    pub body: &'a [u8],
+}
+
+/// The outcome of signing: every intermediate value plus what to send.
+///
+/// `Debug` redacts `X-Security-Token` values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The six-line canonical request (empty when signing was skipped).
+    pub canonical_request: String,
+    /// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>` (empty when skipped).
+    pub string_to_sign: String,
+    /// Lower-case signed header names joined with `;` (empty when skipped).
+    pub signed_headers: String,
+    /// Payload hash used in the canonical request (empty when skipped).
+    pub payload_hash: String,
+    /// Lower-case hex signature; `None` when the request already carried `Authorization`.
+    pub signature: Option<String>,
+    /// The `Authorization` value added; `None` when the request already carried one.
+    pub authorization: Option<String>,
+    /// Request target to send: the path as given, plus `?` and the canonical query when non-empty.
+    pub uri: String,
+    /// Canonical query string (sorted, encoded); also the query part of [`Signed::uri`].
+    pub canonical_query: String,
+    /// Headers to send, values trimmed: the caller's in order, then any added
+    /// `X-Sdk-Content-Sha256`, `X-Sdk-Date`, `Host`, and finally `Authorization`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Debug for Signed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let v = if n.eq_ignore_ascii_case("x-security-token") { "<redacted>" } else { v.as_str() };
+                (n.as_str(), v)
+            })
+            .collect();
+        let canonical: String = self
+            .canonical_request
+            .split('\n')
+            .map(|l| if l.starts_with("x-security-token:") { "x-security-token:<redacted>" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+        f.debug_struct("Signed")
+            .field("canonical_request", &canonical)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("signed_headers", &self.signed_headers)
+            .field("payload_hash", &self.payload_hash)
+            .field("signature", &self.signature)
+            .field("authorization", &self.authorization)
+            .field("uri", &self.uri)
+            .field("canonical_query", &self.canonical_query)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+/// A reusable signer holding the access key and a pre-keyed HMAC state.
+///
+/// ```
+/// use perftest_sdk::auth::{SdkDate, SignableRequest, Signer};
+///
+/// let signer = Signer::new("AKFAKE0000000001", "SKFAKE0000000000000000000000000000000001");
+/// let headers = vec![
+///     ("Content-Type".to_owned(), "application/json".to_owned()),
+///     ("X-Project-Id".to_owned(), "0a1b2c3d4e5f60718293a4b5c6d7e8f9".to_owned()),
+/// ];
+/// let req = SignableRequest {
+///     method: "GET",
+///     host: "cpts.cn-north-4.myhuaweicloud.com",
+///     path: "/v1/0a1b2c3d4e5f60718293a4b5c6d7e8f9/test-suites/3/directory",
+///     query: &[],
+///     headers: &headers,
+///     body: b"",
+/// };
+/// let signed = signer.sign(&req, &SdkDate::parse("20240115T083000Z")?)?;
+/// assert_eq!(signed.signed_headers, "content-type;host;x-project-id;x-sdk-date");
+/// assert_eq!(
+///     signed.signature.as_deref(),
+///     Some("8117ff05b57a7ed4be757020634ee4390c3f4e75c82879118563b837ea7dd4a8")
+/// );
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    access_key: String,
+    mac: HmacSha256,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("access_key", &super::MaskedAccessKey(&self.access_key))
+            .field("secret_key", &super::Redacted)
+            .finish()
+    }
+}
+
+/// HMAC-SHA256 keyed with `key`, without a fallible constructor: a key longer than the block is
+/// hashed and the result zero-padded, exactly as HMAC specifies.
+pub(crate) fn hmac_for_key(key: &[u8]) -> HmacSha256 {
+    let mut block = GenericArray::<u8, hmac::digest::consts::U64>::default();
+    if key.len() > block.len() {
+        let digest = Sha256::digest(key);
+        block[..digest.len()].copy_from_slice(&digest);
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    <HmacSha256 as KeyInit>::new(&block)
+}
+
+impl Signer {
+    /// Creates a signer for an access key / secret key pair.
+    pub fn new(access_key: &str, secret_key: &str) -> Self {
+        Signer { access_key: access_key.to_owned(), mac: hmac_for_key(secret_key.as_bytes()) }
+    }
+
+    /// The access key put in `Authorization: … Access=<AK>`.
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    /// Hex HMAC-SHA256 of `string_to_sign` with this signer's secret key.
+    pub(crate) fn signature_of(&self, string_to_sign: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(string_to_sign.as_bytes());
+        canonical::hex_lower(&mac.finalize().into_bytes())
+    }
+
+    /// Signs `req`. `date` is used only when the request has no `X-Sdk-Date` header (any case);
+    /// an existing one is trimmed and must be `YYYYMMDDTHHMMSSZ`, else [`SignError::InvalidDate`].
+    ///
+    /// When the request already carries `Authorization` (any case) nothing is signed: only
+    /// [`Signed::uri`], [`Signed::canonical_query`] and the (trimmed) headers are filled.
+    pub fn sign(&self, req: &SignableRequest<'_>, date: &SdkDate) -> Result<Signed, SignError> {
+        let canonical_query = canonical::canonical_query(req.query);
+        let uri = canonical::build_uri(req.path, &canonical_query);
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 4);
+
+        if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
+            headers.extend(req.headers.iter().map(|(n, v)| (n.clone(), canonical::py_strip(v).to_owned())));
+            return Ok(Signed {
+                canonical_request: String::new(),
+                string_to_sign: String::new(),
+                signed_headers: String::new(),
+                payload_hash: String::new(),
+                signature: None,
+                authorization: None,
+                uri,
+                canonical_query,
+                headers,
+            });
+        }
+
+        // 1.1 pre-processing: unsigned-payload marker, date, host.
+        let unsigned = req.headers.iter().find(|(n, _)| n == "Content-Type").is_some_and(|(_, v)| {
+            !v.is_empty() && !v.starts_with("application/json") && !v.starts_with("application/bson")
+        });
+        let date_header = req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(HEADER_DATE));
+        let date = match date_header {
+            Some((_, v)) => SdkDate::parse(canonical::py_strip(v))?,
+            None => *date,
+        };
+        let add_host = !req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host"));
+
+        let mut marker_set = false;
+        for (n, v) in req.headers {
+            if unsigned && n == HEADER_CONTENT_SHA256 {
+                marker_set = true;
+                headers.push((n.clone(), UNSIGNED_PAYLOAD.to_owned()));
+            } else {
+                headers.push((n.clone(), canonical::py_strip(v).to_owned()));
+            }
+        }
+        if unsigned && !marker_set {
+            headers.push((HEADER_CONTENT_SHA256.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+        }
+        if date_header.is_none() {
+            headers.push((HEADER_DATE.to_owned(), date.as_str().to_owned()));
+        }
+        if add_host {
+            headers.push(("Host".to_owned(), canonical::py_strip(req.host).to_owned()));
+        }
+
+        let (canonical_request, signed_headers, payload_hash) = {
+            let mut lines: Vec<HeaderLine<'_>> = headers
+                .iter()
+                .filter(|(n, _)| !n.contains('_'))
+                .map(|(n, v)| HeaderLine { name: canonical::lower_name(n), value: v })
+                .collect();
+            lines.sort_by(|a, b| a.name.cmp(&b.name));
+            let signed_headers = join_names(&lines);
+            let payload_hash =
+                canonical::payload_hash(req.body, headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let cr = canonical::canonical_request(
+                req.method,
+                req.path,
+                &canonical_query,
+                &lines,
+                &signed_headers,
+                &payload_hash,
+            );
+            (cr, signed_headers, payload_hash)
+        };
+
+        let string_to_sign = string_to_sign(&date, &canonical_request);
+        let signature = self.signature_of(&string_to_sign);
+        let authorization = format!(
+            "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
+            self.access_key
+        );
+        headers.push(("Authorization".to_owned(), authorization.clone()));
+        Ok(Signed {
+            canonical_request,
+            string_to_sign,
+            signed_headers,
+            payload_hash,
+            signature: Some(signature),
+            authorization: Some(authorization),
+            uri,
+            canonical_query,
+            headers,
+        })
+    }
+}
+
+pub(crate) fn join_names(lines: &[HeaderLine<'_>]) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.name.len() + 1).sum());
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&l.name);
+    }
+    out
+}
+
+pub(crate) fn string_to_sign(date: &SdkDate, canonical_request: &str) -> String {
+    let hash = Sha256::digest(canonical_request.as_bytes());
+    let mut out = String::with_capacity(ALGORITHM.len() + 16 + 64 + 2);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(date.as_str());
+    out.push('\n');
+    out.push_str(&canonical::hex_lower(&hash));
+    out
+}
+
+/// Signs `req` with an access key / secret key pair; see [`Signer::sign`] (reuse a [`Signer`] to
+/// skip re-keying the HMAC on every request).
+///
+/// ```
+/// use perftest_sdk::auth::{sign, SdkDate, SignableRequest};
+///
+/// let req = SignableRequest { method: "POST", host: "127.0.0.1:8080", path: "/v1/p/tasks",
+///     query: &[], headers: &[], body: br#"{"name":"local"}"# };
+/// let signed = sign(&req, "AK", "SK", &SdkDate::parse("20240117T101011Z")?)?;
+/// assert_eq!(signed.headers[0], ("X-Sdk-Date".to_owned(), "20240117T101011Z".to_owned()));
+/// assert_eq!(signed.headers[1], ("Host".to_owned(), "127.0.0.1:8080".to_owned()));
+/// assert!(signed.authorization.unwrap().starts_with("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, "));
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
+pub fn sign(
+    req: &SignableRequest<'_>,
+    access_key: &str,
+    secret_key: &str,
+    date: &SdkDate,
+) -> Result<Signed, SignError> {
+    Signer::new(access_key, secret_key).sign(req, date)
+}
+
+pub use super::verify::{verify, VerifiedAuthorization};

@@ -1,0 +1,53 @@
+//! Workspace automation: `cargo xtask codegen [--check]`.
+
+mod codegen;
+mod lint;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "perftest-rs workspace tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint openapi/cpts.yaml and regenerate perftest-sdk/src/generated.rs from it.
+    Codegen {
+        /// Write nothing; exit non-zero when the committed file differs from what the spec generates.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint the spec against the rules progenitor needs, without generating.
+    Lint,
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen { check } => codegen::run(check),
+        Command::Lint => codegen::load_spec(&workspace_root().join(codegen::SPEC_PATH)).map(|(_, spec)| {
+            println!("spec ok: {} operations", lint::operation_count(&spec));
+            true
+        }),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
