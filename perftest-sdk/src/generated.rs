@@ -64,8 +64,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub main_switch: ::std::option::Option<bool>,
         ///Mock rules
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub mock_rule_list: ::std::vec::Vec<MockRuleConfig>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mock_rule_list: ::std::option::Option<::std::vec::Vec<MockRuleConfig>>,
         ///Enable Pulsar shadow rule
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pulsar_enable: ::std::option::Option<bool>,
@@ -171,8 +171,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Per-task result of the batch start/stop
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub result: ::std::vec::Vec<BatchUpdateTaskStatusResponseBodyResult>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<
+            ::std::vec::Vec<BatchUpdateTaskStatusResponseBodyResult>,
+        >,
     }
     impl BatchUpdateTaskStatusResponse {
         pub fn builder() -> builder::BatchUpdateTaskStatusResponse {
@@ -214,17 +216,15 @@ pub mod types {
         ///Received bytes
         #[serde(
             rename = "recBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub rec_bytes: ::std::vec::Vec<f64>,
+        pub rec_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Sent bytes
         #[serde(
             rename = "sentBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub sent_bytes: ::std::vec::Vec<f64>,
+        pub sent_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl BrandBrokens {
         pub fn builder() -> builder::BrandBrokens {
@@ -246,10 +246,11 @@ pub mod types {
         ///Timestamps
         #[serde(
             rename = "commonTimestamps",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub common_timestamps: ::std::vec::Vec<::std::string::String>,
+        pub common_timestamps: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Peak-probing data
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub performance_load: ::std::option::Option<::serde_json::Value>,
@@ -280,15 +281,14 @@ pub mod types {
     )]
     pub struct CaseAwInfo {
         ///AW info
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub aw: ::std::vec::Vec<AwInfoDto>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aw: ::std::option::Option<::std::vec::Vec<AwInfoDto>>,
         ///AW detail list
         #[serde(
             rename = "awList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub aw_list: ::std::vec::Vec<DetailItem>,
+        pub aw_list: ::std::option::Option<::std::vec::Vec<DetailItem>>,
         ///Primary key in the internal dc_case_aw table
         #[serde(
             rename = "caseAwId",
@@ -337,10 +337,9 @@ pub mod types {
         ///Transaction detail list
         #[serde(
             rename = "transactionList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub transaction_list: ::std::vec::Vec<DetailItem>,
+        pub transaction_list: ::std::option::Option<::std::vec::Vec<DetailItem>>,
     }
     impl CaseAwInfo {
         pub fn builder() -> builder::CaseAwInfo {
@@ -361,8 +360,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Label names
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub label_names: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Preconditions
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preparation: ::std::option::Option<::std::string::String>,
@@ -373,8 +372,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status_code: ::std::option::Option<i32>,
         ///Test steps
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub steps: ::std::vec::Vec<CaseDocSteps>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub steps: ::std::option::Option<::std::vec::Vec<CaseDocSteps>>,
     }
     impl CaseDoc {
         pub fn builder() -> builder::CaseDoc {
@@ -425,32 +424,34 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub collect_log_policy: ::std::option::Option<i32>,
         ///Case script (ordered request cards)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contents: ::std::vec::Vec<Contents>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contents: ::std::option::Option<::std::vec::Vec<Contents>>,
         ///Directory the case belongs to (may be omitted for the old-edition API)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub directory_id: ::std::option::Option<i32>,
         ///Old-edition logic controller field (unused)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub for_loop_params: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub for_loop_params: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Gradient increase settings
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub increase_setting: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub increase_setting: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        >,
         ///Linked full-link application IDs
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub link_app_list: ::std::vec::Vec<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub link_app_list: ::std::option::Option<::std::vec::Vec<i32>>,
         ///Case name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///Setup steps (executed before the main script)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub setup_contents: ::std::vec::Vec<Contents>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub setup_contents: ::std::option::Option<::std::vec::Vec<Contents>>,
         ///Sort order
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<i32>,
         ///Load stages
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub stages: ::std::vec::Vec<TestCaseStage>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stages: ::std::option::Option<::std::vec::Vec<TestCaseStage>>,
         ///Case status. Values: 0 = deleted; 1 = enabled; 2 = disabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<i32>,
@@ -850,7 +851,7 @@ pub mod types {
             rename = "failedTimeout",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub failed_timeout: ::std::option::Option<i32>,
+        pub failed_timeout: ::std::option::Option<i64>,
         ///Case primary key (internal dc_testcase table)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -919,7 +920,7 @@ pub mod types {
             rename = "maxRespTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_resp_time: ::std::option::Option<i32>,
+        pub max_resp_time: ::std::option::Option<i64>,
         ///Max response time - checkpoint threshold
         #[serde(
             rename = "maxRespTimeCheckPoint",
@@ -1217,8 +1218,8 @@ pub mod types {
         )]
         pub project_id: ::std::option::Option<::std::string::String>,
         ///Protocols
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub protocols: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Request count
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub requests: ::std::option::Option<i32>,
@@ -1573,17 +1574,17 @@ pub mod types {
         ///Basic performance data of every transaction in the case
         #[serde(
             rename = "customTransactions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub custom_transactions: ::std::vec::Vec<CaseReportDetail>,
+        pub custom_transactions: ::std::option::Option<
+            ::std::vec::Vec<CaseReportDetail>,
+        >,
         ///Basic performance data of every AW in the case
         #[serde(
             rename = "detailDatas",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub detail_datas: ::std::vec::Vec<CaseReportDetail>,
+        pub detail_datas: ::std::option::Option<::std::vec::Vec<CaseReportDetail>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub performance: ::std::option::Option<CaseReportDetail>,
     }
@@ -1603,8 +1604,8 @@ pub mod types {
     )]
     pub struct CaseReportSummary {
         ///Case and AW view
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub case_aw_info_list: ::std::vec::Vec<CaseAwInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_aw_info_list: ::std::option::Option<::std::vec::Vec<CaseAwInfo>>,
         ///Error message
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub err_message: ::std::option::Option<::std::string::String>,
@@ -1752,8 +1753,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body_type: ::std::option::Option<i32>,
         ///Request body parts
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub bodys: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bodys: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///TCP/UDP: expected response data length
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub check_end_length: ::std::option::Option<::serde_json::Value>,
@@ -1765,7 +1766,7 @@ pub mod types {
         pub check_end_type: ::std::option::Option<::serde_json::Value>,
         ///Connect timeout
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub connect_timeout: ::std::option::Option<i32>,
+        pub connect_timeout: ::std::option::Option<i64>,
         ///Connection setting (unused in current version)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_type: ::std::option::Option<i32>,
@@ -1776,8 +1777,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flv_url: ::std::option::Option<::std::string::String>,
         ///Request headers
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub headers: ::std::vec::Vec<ContentHeader>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<::std::vec::Vec<ContentHeader>>,
         ///HTTP version
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub http_version: ::std::option::Option<::std::string::String>,
@@ -1795,10 +1796,10 @@ pub mod types {
         pub retry_delay: ::std::option::Option<i32>,
         ///HLS retry count
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub retry_time: ::std::option::Option<i32>,
+        pub retry_time: ::std::option::Option<i64>,
         ///Response timeout
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub return_timeout: ::std::option::Option<i32>,
+        pub return_timeout: ::std::option::Option<i64>,
         ///Response timeout parameter
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub return_timeout_param: ::std::option::Option<::std::string::String>,
@@ -1828,8 +1829,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conditions: ::std::option::Option<::serde_json::Value>,
         ///Content items
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub content: ::std::vec::Vec<Content>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::vec::Vec<Content>>,
         ///Transaction ID; non-zero means this card is a transaction, 0 means it is not
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_id: ::std::option::Option<i32>,
@@ -2136,8 +2137,8 @@ pub mod types {
         ///CPTS project (test-suite) ID
         pub project_id: i32,
         ///Transactions (template IDs/names) to include
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub temps: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub temps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     impl CreateTaskRequestBody {
         pub fn builder() -> builder::CreateTaskRequestBody {
@@ -2179,8 +2180,8 @@ pub mod types {
     )]
     pub struct CreateTempRequestBody {
         ///Transaction script contents
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contents: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contents: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -2336,8 +2337,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Result list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub result: ::std::vec::Vec<DebugCaseResult>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub result: ::std::option::Option<::std::vec::Vec<DebugCaseResult>>,
     }
     impl DebugCaseResponse {
         pub fn builder() -> builder::DebugCaseResponse {
@@ -2373,7 +2374,7 @@ pub mod types {
             rename = "responseTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub response_time: ::std::option::Option<i32>,
+        pub response_time: ::std::option::Option<i64>,
         ///Debug result. Values: 1 = success (other values undocumented).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<i32>,
@@ -2810,10 +2811,9 @@ pub mod types {
         ///AW list
         #[serde(
             rename = "awList",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub aw_list: ::std::vec::Vec<DetailItem>,
+        pub aw_list: ::std::option::Option<::std::vec::Vec<DetailItem>>,
         ///Primary key in the internal dc_case_aw table
         #[serde(
             rename = "caseAwId",
@@ -2896,7 +2896,7 @@ pub mod types {
         pub failed_refused: ::std::option::Option<i32>,
         ///Response-timeout failures
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub failed_timeout: ::std::option::Option<i32>,
+        pub failed_timeout: ::std::option::Option<i64>,
     }
     impl ExceptionResponseSum {
         pub fn builder() -> builder::ExceptionResponseSum {
@@ -2963,8 +2963,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_time: ::std::option::Option<::std::string::String>,
         ///Case or transaction name
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub temp_names: ::std::vec::Vec<TempName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub temp_names: ::std::option::Option<::std::vec::Vec<TempName>>,
     }
     impl HistoryRunInfo {
         pub fn builder() -> builder::HistoryRunInfo {
@@ -2988,8 +2988,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///List of items (projects or tasks, depending on the operation)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub projects: ::std::vec::Vec<ProjectsSet>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub projects: ::std::option::Option<::std::vec::Vec<ProjectsSet>>,
     }
     impl ListProjectSetsResponse {
         pub fn builder() -> builder::ListProjectSetsResponse {
@@ -3010,8 +3010,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Directory/case tree nodes
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub directory: ::std::vec::Vec<ProjectDirectory>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub directory: ::std::option::Option<::std::vec::Vec<ProjectDirectory>>,
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -3038,8 +3038,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Cases
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub test_cases: ::std::vec::Vec<TestCaseBriefInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub test_cases: ::std::option::Option<::std::vec::Vec<TestCaseBriefInfo>>,
     }
     impl ListTaskCasesResponse {
         pub fn builder() -> builder::ListTaskCasesResponse {
@@ -3063,8 +3063,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Variables
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub variable_list: ::std::vec::Vec<VariableDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variable_list: ::std::option::Option<::std::vec::Vec<VariableDetail>>,
     }
     impl ListVariablesResponse {
         pub fn builder() -> builder::ListVariablesResponse {
@@ -3144,7 +3144,7 @@ pub mod types {
         >,
         ///Custom response delay
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub response_time: ::std::option::Option<i32>,
+        pub response_time: ::std::option::Option<i64>,
         ///Service type (only http supported). Values: http = only supported value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_type: ::std::option::Option<::std::string::String>,
@@ -3762,8 +3762,10 @@ pub mod types {
         )]
         pub update_time: ::std::option::Option<::std::string::String>,
         ///File variables
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub variables_no_file: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variables_no_file: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl ProjectsSet {
         pub fn builder() -> builder::ProjectsSet {
@@ -3781,11 +3783,15 @@ pub mod types {
     )]
     pub struct RelatedTempRunningData {
         ///Request info strings (name, method, URL)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub content_method_url: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_method_url: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Brief info of the most recent run
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub related_temp_running_data: ::std::vec::Vec<TempRunningData>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related_temp_running_data: ::std::option::Option<
+            ::std::vec::Vec<TempRunningData>,
+        >,
         ///Case run ID; this is the case_run_id used by the report APIs
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub related_temp_running_id: ::std::option::Option<i32>,
@@ -3857,8 +3863,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_traffic: ::std::option::Option<NetworkTraffic>,
         ///Response code details
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub response_code_details: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_code_details: ::std::option::Option<
+            ::std::vec::Vec<::serde_json::Value>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_code_sum: ::std::option::Option<ResponseCodeSum>,
         ///SLA statistics
@@ -3932,10 +3940,11 @@ pub mod types {
         ///Timestamps
         #[serde(
             rename = "commonTimestamps",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub common_timestamps: ::std::vec::Vec<::std::string::String>,
+        pub common_timestamps: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub respcode_brokens: ::std::option::Option<RespcodeBrokens>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3961,17 +3970,17 @@ pub mod types {
         ///Custom transaction rows
         #[serde(
             rename = "customTransactions",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub custom_transactions: ::std::vec::Vec<::std::string::String>,
+        pub custom_transactions: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///AW rows
         #[serde(
             rename = "detailDatas",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub detail_datas: ::std::vec::Vec<DetailDataInfo>,
+        pub detail_datas: ::std::option::Option<::std::vec::Vec<DetailDataInfo>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub performance: ::std::option::Option<PerformanceInfo>,
     }
@@ -3991,8 +4000,8 @@ pub mod types {
     )]
     pub struct ReportdetailsInfo {
         ///Table rows
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub data: ::std::vec::Vec<ReportdetailItemInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<ReportdetailItemInfo>>,
         ///Page index
         #[serde(
             rename = "pageIndex",
@@ -4196,40 +4205,36 @@ pub mod types {
         ///Checkpoint failures
         #[serde(
             rename = "checkPointFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub check_point_failed: ::std::vec::Vec<f64>,
+        pub check_point_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Abnormal requests
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub error: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Other failures
         #[serde(
             rename = "othersFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub others_failed: ::std::vec::Vec<f64>,
+        pub others_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Parse failures
         #[serde(
             rename = "parsedFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parsed_failed: ::std::vec::Vec<f64>,
+        pub parsed_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Connection refused
         #[serde(
             rename = "refusedFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub refused_failed: ::std::vec::Vec<f64>,
+        pub refused_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Successful requests
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub success: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub success: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Timeout failures
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub timeout: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timeout: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl RespcodeBrokens {
         pub fn builder() -> builder::RespcodeBrokens {
@@ -4288,10 +4293,10 @@ pub mod types {
         pub avg_tp90: ::std::option::Option<i32>,
         ///Max response time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub max_response_time: ::std::option::Option<i32>,
+        pub max_response_time: ::std::option::Option<i64>,
         ///Min response time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub min_response_time: ::std::option::Option<i32>,
+        pub min_response_time: ::std::option::Option<i64>,
     }
     impl ResponseTimeInfo {
         pub fn builder() -> builder::ResponseTimeInfo {
@@ -4311,45 +4316,39 @@ pub mod types {
         ///Audio bytes received
         #[serde(
             rename = "audioRecBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub audio_rec_bytes: ::std::vec::Vec<f64>,
+        pub audio_rec_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Audio bytes sent
         #[serde(
             rename = "audioSentBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub audio_sent_bytes: ::std::vec::Vec<f64>,
+        pub audio_sent_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
         ///RTMP packets received
         #[serde(
             rename = "rtmpReceivedPackets",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub rtmp_received_packets: ::std::vec::Vec<f64>,
+        pub rtmp_received_packets: ::std::option::Option<::std::vec::Vec<f64>>,
         ///RTMP packets sent
         #[serde(
             rename = "rtmpSentPackets",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub rtmp_sent_packets: ::std::vec::Vec<f64>,
+        pub rtmp_sent_packets: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Video bytes received
         #[serde(
             rename = "videoRecBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub video_rec_bytes: ::std::vec::Vec<f64>,
+        pub video_rec_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Video bytes sent
         #[serde(
             rename = "videoSentBytes",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub video_sent_bytes: ::std::vec::Vec<f64>,
+        pub video_sent_bytes: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl RtmpBrokens {
         pub fn builder() -> builder::RtmpBrokens {
@@ -4447,8 +4446,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Report (run) list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub log_list: ::std::vec::Vec<HistoryRunInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub log_list: ::std::option::Option<::std::vec::Vec<HistoryRunInfo>>,
         ///Result message
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -4684,8 +4683,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///List of items (projects or tasks, depending on the operation)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tasks: ::std::vec::Vec<Task>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tasks: ::std::option::Option<::std::vec::Vec<Task>>,
     }
     impl ShowTaskSetResponse {
         pub fn builder() -> builder::ShowTaskSetResponse {
@@ -4733,8 +4732,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Transactions (templates) in the project
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub temps: ::std::vec::Vec<TempDetailInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub temps: ::std::option::Option<::std::vec::Vec<TempDetailInfo>>,
     }
     impl ShowTempSetResponse {
         pub fn builder() -> builder::ShowTempSetResponse {
@@ -4796,66 +4795,57 @@ pub mod types {
         ///Stream creation failures
         #[serde(
             rename = "createStreamFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub create_stream_failed: ::std::vec::Vec<f64>,
+        pub create_stream_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Handshake failures
         #[serde(
             rename = "handShakeFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub hand_shake_failed: ::std::vec::Vec<f64>,
+        pub hand_shake_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///File parse failures
         #[serde(
             rename = "parseFileFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parse_file_failed: ::std::vec::Vec<f64>,
+        pub parse_file_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///FLV file parse failures
         #[serde(
             rename = "parseFlvFileFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub parse_flv_file_failed: ::std::vec::Vec<f64>,
+        pub parse_flv_file_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Play failures
         #[serde(
             rename = "playFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub play_failed: ::std::vec::Vec<f64>,
+        pub play_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Publish failures
         #[serde(
             rename = "publishFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub publish_failed: ::std::vec::Vec<f64>,
+        pub publish_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///Retry failures
         #[serde(
             rename = "retryFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub retry_failed: ::std::vec::Vec<f64>,
+        pub retry_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///RTMP connect failures
         #[serde(
             rename = "rtmpConnectFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub rtmp_connect_failed: ::std::vec::Vec<f64>,
+        pub rtmp_connect_failed: ::std::option::Option<::std::vec::Vec<f64>>,
         ///TCP connect failures
         #[serde(
             rename = "tcpConnectFailed",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tcp_connect_failed: ::std::vec::Vec<f64>,
+        pub tcp_connect_failed: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl StreamingErrorBrokens {
         pub fn builder() -> builder::StreamingErrorBrokens {
@@ -5027,13 +5017,13 @@ pub mod types {
             rename = "streamingErrorTimes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub streaming_error_times: ::std::option::Option<i32>,
+        pub streaming_error_times: ::std::option::Option<i64>,
         ///Streaming plays (streaming AW executions)
         #[serde(
             rename = "streamingPlayTimes",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub streaming_play_times: ::std::option::Option<i32>,
+        pub streaming_play_times: ::std::option::Option<i64>,
         ///Streaming play success rate
         #[serde(
             rename = "streamingSuccessRate",
@@ -5147,8 +5137,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
         ///Protocols
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub protocols: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub protocols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Service ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service_id: ::std::option::Option<::std::string::String>,
@@ -5269,8 +5259,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bench_concurrent: ::std::option::Option<i32>,
         ///Cases of the task (full case objects despite the name)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub case_list: ::std::vec::Vec<CaseInfoDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_list: ::std::option::Option<::std::vec::Vec<CaseInfoDetail>>,
         ///Creation time (ISO 8601 date-time)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub create_time: ::std::option::Option<::std::string::String>,
@@ -5290,8 +5280,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<i32>,
         ///Brief info of the most recent run: task_run_info_id is the task run ID, related_temp_running_id is the case run ID
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub related_temp_running_data: ::std::vec::Vec<RelatedTempRunningData>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related_temp_running_data: ::std::option::Option<
+            ::std::vec::Vec<RelatedTempRunningData>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub run_status: ::std::option::Option<crate::RunStatus>,
         ///Task update time
@@ -5336,8 +5328,8 @@ pub mod types {
     )]
     pub struct TempContentInfo {
         ///Content items
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub content: ::std::vec::Vec<Content>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::vec::Vec<Content>>,
         ///Packet, transaction or plugin ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_id: ::std::option::Option<i32>,
@@ -5401,8 +5393,8 @@ pub mod types {
     )]
     pub struct TempInfo {
         ///Transaction script contents
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contents: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contents: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Transaction description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -5410,8 +5402,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_pre: ::std::option::Option<bool>,
         ///Old-edition logic controller field (unused)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub for_loop_params: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub for_loop_params: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Transaction ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i32>,
@@ -5465,8 +5457,10 @@ pub mod types {
     )]
     pub struct TempRunningData {
         ///Request info strings (name, method, URL)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub content_method_url: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content_method_url: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
         ///Request run status. Values: 0 = normal response; 1 = parse failure; 2 = comparison failure; 3 = response timeout.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub crawler_status: ::std::option::Option<i32>,
@@ -5549,7 +5543,7 @@ pub mod types {
         pub current_user_num: ::std::option::Option<i32>,
         ///End time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub end_time: ::std::option::Option<i32>,
+        pub end_time: ::std::option::Option<i64>,
         ///Max concurrency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_num: ::std::option::Option<i32>,
@@ -5581,7 +5575,7 @@ pub mod types {
         pub ramp_up: ::std::option::Option<i32>,
         ///Start time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub start_time: ::std::option::Option<i32>,
+        pub start_time: ::std::option::Option<i64>,
         ///Step duration (smart peak-probing mode)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub step_duration: ::std::option::Option<i32>,
@@ -5590,7 +5584,7 @@ pub mod types {
         pub step_size: ::std::option::Option<i32>,
         ///Stage duration in seconds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub time: ::std::option::Option<i32>,
+        pub time: ::std::option::Option<i64>,
         ///Target TPS in TPS mode
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tps_value: ::std::option::Option<i32>,
@@ -5614,11 +5608,11 @@ pub mod types {
     )]
     pub struct TpsBrokens {
         ///Average response time
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub average: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average: ::std::option::Option<::std::vec::Vec<f64>>,
         ///TPS
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tps: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tps: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl TpsBrokens {
         pub fn builder() -> builder::TpsBrokens {
@@ -5635,7 +5629,7 @@ pub mod types {
     )]
     pub struct UpdateAgentHealthStatusRequestBody {
         ///Timestamp (ms) when the agent last fetched the full-link application
-        pub update_time: i32,
+        pub update_time: i64,
     }
     impl UpdateAgentHealthStatusRequestBody {
         pub fn builder() -> builder::UpdateAgentHealthStatusRequestBody {
@@ -5688,7 +5682,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
         ///Full-link application update time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub update_time: ::std::option::Option<i32>,
+        pub update_time: ::std::option::Option<i64>,
     }
     impl UpdateAgentStatusResponseDetail {
         pub fn builder() -> builder::UpdateAgentStatusResponseDetail {
@@ -5760,8 +5754,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<i32>,
         ///Variables referenced from variable files that were missing when the project was imported
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub variables_no_file: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variables_no_file: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
     }
     impl UpdateProjectRequestBody {
         pub fn builder() -> builder::UpdateProjectRequestBody {
@@ -5808,8 +5804,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bench_concurrent: ::std::option::Option<i32>,
         ///Case objects
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub case_list: ::std::vec::Vec<CaseInfoDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub case_list: ::std::option::Option<::std::vec::Vec<CaseInfoDetail>>,
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -5823,8 +5819,10 @@ pub mod types {
         ///CPTS project (test-suite) ID
         pub project_id: i32,
         ///Brief info of the most recent run
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub related_temp_running_data: ::std::vec::Vec<RelatedTempRunningData>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub related_temp_running_data: ::std::option::Option<
+            ::std::vec::Vec<RelatedTempRunningData>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub run_status: ::std::option::Option<crate::RunStatus>,
         ///Task edition (1 = merged/new edition). Values: 0 = old-edition task (v1 task APIs); 1 = new-edition task (v3 task APIs; some docstrings call it the 'merged' edition).
@@ -5945,8 +5943,8 @@ pub mod types {
     )]
     pub struct UpdateTempRequestBody {
         ///Transaction script contents
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub contents: ::std::vec::Vec<TempContentInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contents: ::std::option::Option<::std::vec::Vec<TempContentInfo>>,
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -5954,8 +5952,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_pre: ::std::option::Option<bool>,
         ///Old-edition logic controller field (unused)
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub for_loop_params: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub for_loop_params: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Transaction ID
         pub id: i32,
         ///Transaction name
@@ -6029,8 +6027,8 @@ pub mod types {
     )]
     pub struct UploadProcessJson {
         ///Per-project import progress details
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub details: ::std::vec::Vec<UploadProcessJsonDetail>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub details: ::std::option::Option<::std::vec::Vec<UploadProcessJsonDetail>>,
         ///Overall import status. Values: 0 = import in progress; 1 = import finished.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub process_status: ::std::option::Option<i32>,
@@ -6094,8 +6092,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub share_mode: ::std::option::Option<i32>,
         ///Variable values
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub variable: ::std::vec::Vec<::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variable: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
         ///Variable read mode. Values: 0 = sequential; 1 = random.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub variable_mode: ::std::option::Option<i32>,
@@ -6119,8 +6117,8 @@ pub mod types {
     )]
     pub struct VusersBrokens {
         ///Virtual users
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub vusers: ::std::vec::Vec<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vusers: ::std::option::Option<::std::vec::Vec<f64>>,
     }
     impl VusersBrokens {
         pub fn builder() -> builder::VusersBrokens {
@@ -6192,7 +6190,7 @@ pub mod types {
                 ::std::string::String,
             >,
             mock_rule_list: ::std::result::Result<
-                ::std::vec::Vec<super::MockRuleConfig>,
+                ::std::option::Option<::std::vec::Vec<super::MockRuleConfig>>,
                 ::std::string::String,
             >,
             pulsar_enable: ::std::result::Result<
@@ -6443,7 +6441,9 @@ pub mod types {
             }
             pub fn mock_rule_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::MockRuleConfig>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::MockRuleConfig>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.mock_rule_list = value
@@ -6885,7 +6885,9 @@ pub mod types {
                 ::std::string::String,
             >,
             result: ::std::result::Result<
-                ::std::vec::Vec<super::BatchUpdateTaskStatusResponseBodyResult>,
+                ::std::option::Option<
+                    ::std::vec::Vec<super::BatchUpdateTaskStatusResponseBodyResult>,
+                >,
                 ::std::string::String,
             >,
         }
@@ -6939,7 +6941,9 @@ pub mod types {
             pub fn result<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::BatchUpdateTaskStatusResponseBodyResult>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::BatchUpdateTaskStatusResponseBodyResult>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7045,11 +7049,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BrandBrokens {
             rec_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             sent_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
         }
@@ -7064,7 +7068,7 @@ pub mod types {
         impl BrandBrokens {
             pub fn rec_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rec_bytes = value
@@ -7076,7 +7080,7 @@ pub mod types {
             }
             pub fn sent_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sent_bytes = value
@@ -7113,7 +7117,7 @@ pub mod types {
                 ::std::string::String,
             >,
             common_timestamps: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             performance_load: ::std::result::Result<
@@ -7170,7 +7174,9 @@ pub mod types {
             }
             pub fn common_timestamps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.common_timestamps = value
@@ -7301,11 +7307,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CaseAwInfo {
             aw: ::std::result::Result<
-                ::std::vec::Vec<super::AwInfoDto>,
+                ::std::option::Option<::std::vec::Vec<super::AwInfoDto>>,
                 ::std::string::String,
             >,
             aw_list: ::std::result::Result<
-                ::std::vec::Vec<super::DetailItem>,
+                ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
                 ::std::string::String,
             >,
             case_aw_id: ::std::result::Result<
@@ -7345,7 +7351,7 @@ pub mod types {
                 ::std::string::String,
             >,
             transaction_list: ::std::result::Result<
-                ::std::vec::Vec<super::DetailItem>,
+                ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
                 ::std::string::String,
             >,
         }
@@ -7370,7 +7376,9 @@ pub mod types {
         impl CaseAwInfo {
             pub fn aw<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::AwInfoDto>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::AwInfoDto>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.aw = value
@@ -7380,7 +7388,9 @@ pub mod types {
             }
             pub fn aw_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::DetailItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.aw_list = value
@@ -7498,7 +7508,9 @@ pub mod types {
             }
             pub fn transaction_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::DetailItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.transaction_list = value
@@ -7557,7 +7569,7 @@ pub mod types {
                 ::std::string::String,
             >,
             label_names: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             preparation: ::std::result::Result<
@@ -7573,7 +7585,7 @@ pub mod types {
                 ::std::string::String,
             >,
             steps: ::std::result::Result<
-                ::std::vec::Vec<super::CaseDocSteps>,
+                ::std::option::Option<::std::vec::Vec<super::CaseDocSteps>>,
                 ::std::string::String,
             >,
         }
@@ -7604,7 +7616,9 @@ pub mod types {
             }
             pub fn label_names<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.label_names = value
@@ -7652,7 +7666,9 @@ pub mod types {
             }
             pub fn steps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseDocSteps>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseDocSteps>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.steps = value
@@ -7773,7 +7789,7 @@ pub mod types {
                 ::std::string::String,
             >,
             contents: ::std::result::Result<
-                ::std::vec::Vec<super::Contents>,
+                ::std::option::Option<::std::vec::Vec<super::Contents>>,
                 ::std::string::String,
             >,
             directory_id: ::std::result::Result<
@@ -7781,15 +7797,15 @@ pub mod types {
                 ::std::string::String,
             >,
             for_loop_params: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             increase_setting: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             link_app_list: ::std::result::Result<
-                ::std::vec::Vec<i32>,
+                ::std::option::Option<::std::vec::Vec<i32>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -7797,7 +7813,7 @@ pub mod types {
                 ::std::string::String,
             >,
             setup_contents: ::std::result::Result<
-                ::std::vec::Vec<super::Contents>,
+                ::std::option::Option<::std::vec::Vec<super::Contents>>,
                 ::std::string::String,
             >,
             sort: ::std::result::Result<
@@ -7805,7 +7821,7 @@ pub mod types {
                 ::std::string::String,
             >,
             stages: ::std::result::Result<
-                ::std::vec::Vec<super::TestCaseStage>,
+                ::std::option::Option<::std::vec::Vec<super::TestCaseStage>>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -7896,7 +7912,9 @@ pub mod types {
             }
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Contents>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Contents>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -7920,7 +7938,9 @@ pub mod types {
             }
             pub fn for_loop_params<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.for_loop_params = value
@@ -7934,7 +7954,9 @@ pub mod types {
             }
             pub fn increase_setting<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.increase_setting = value
@@ -7948,7 +7970,7 @@ pub mod types {
             }
             pub fn link_app_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i32>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.link_app_list = value
@@ -7972,7 +7994,9 @@ pub mod types {
             }
             pub fn setup_contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Contents>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Contents>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.setup_contents = value
@@ -7998,7 +8022,9 @@ pub mod types {
             }
             pub fn stages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TestCaseStage>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TestCaseStage>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.stages = value
@@ -8347,7 +8373,7 @@ pub mod types {
                 ::std::string::String,
             >,
             failed_timeout: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -8399,7 +8425,7 @@ pub mod types {
                 ::std::string::String,
             >,
             max_resp_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             max_resp_time_check_point: ::std::result::Result<
@@ -8607,7 +8633,7 @@ pub mod types {
                 ::std::string::String,
             >,
             protocols: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             requests: ::std::result::Result<
@@ -9906,7 +9932,7 @@ pub mod types {
             }
             pub fn failed_timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.failed_timeout = value
@@ -10072,7 +10098,7 @@ pub mod types {
             }
             pub fn max_resp_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.max_resp_time = value
@@ -10778,7 +10804,9 @@ pub mod types {
             }
             pub fn protocols<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.protocols = value
@@ -12083,11 +12111,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CaseReportDetails {
             custom_transactions: ::std::result::Result<
-                ::std::vec::Vec<super::CaseReportDetail>,
+                ::std::option::Option<::std::vec::Vec<super::CaseReportDetail>>,
                 ::std::string::String,
             >,
             detail_datas: ::std::result::Result<
-                ::std::vec::Vec<super::CaseReportDetail>,
+                ::std::option::Option<::std::vec::Vec<super::CaseReportDetail>>,
                 ::std::string::String,
             >,
             performance: ::std::result::Result<
@@ -12107,7 +12135,9 @@ pub mod types {
         impl CaseReportDetails {
             pub fn custom_transactions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseReportDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseReportDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_transactions = value
@@ -12121,7 +12151,9 @@ pub mod types {
             }
             pub fn detail_datas<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseReportDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseReportDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detail_datas = value
@@ -12170,7 +12202,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CaseReportSummary {
             case_aw_info_list: ::std::result::Result<
-                ::std::vec::Vec<super::CaseAwInfo>,
+                ::std::option::Option<::std::vec::Vec<super::CaseAwInfo>>,
                 ::std::string::String,
             >,
             err_message: ::std::result::Result<
@@ -12189,7 +12221,9 @@ pub mod types {
         impl CaseReportSummary {
             pub fn case_aw_info_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseAwInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseAwInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.case_aw_info_list = value
@@ -12436,7 +12470,7 @@ pub mod types {
                 ::std::string::String,
             >,
             bodys: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             check_end_length: ::std::result::Result<
@@ -12452,7 +12486,7 @@ pub mod types {
                 ::std::string::String,
             >,
             connect_timeout: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             connect_type: ::std::result::Result<
@@ -12468,7 +12502,7 @@ pub mod types {
                 ::std::string::String,
             >,
             headers: ::std::result::Result<
-                ::std::vec::Vec<super::ContentHeader>,
+                ::std::option::Option<::std::vec::Vec<super::ContentHeader>>,
                 ::std::string::String,
             >,
             http_version: ::std::result::Result<
@@ -12492,11 +12526,11 @@ pub mod types {
                 ::std::string::String,
             >,
             retry_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             return_timeout: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             return_timeout_param: ::std::result::Result<
@@ -12566,7 +12600,9 @@ pub mod types {
             }
             pub fn bodys<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.bodys = value
@@ -12618,7 +12654,7 @@ pub mod types {
             }
             pub fn connect_timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connect_timeout = value
@@ -12668,7 +12704,9 @@ pub mod types {
             }
             pub fn headers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ContentHeader>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ContentHeader>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.headers = value
@@ -12740,7 +12778,7 @@ pub mod types {
             }
             pub fn retry_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.retry_time = value
@@ -12752,7 +12790,7 @@ pub mod types {
             }
             pub fn return_timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.return_timeout = value
@@ -12867,7 +12905,7 @@ pub mod types {
                 ::std::string::String,
             >,
             content: ::std::result::Result<
-                ::std::vec::Vec<super::Content>,
+                ::std::option::Option<::std::vec::Vec<super::Content>>,
                 ::std::string::String,
             >,
             content_id: ::std::result::Result<
@@ -12924,7 +12962,9 @@ pub mod types {
             }
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Content>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Content>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -13953,7 +13993,7 @@ pub mod types {
             >,
             project_id: ::std::result::Result<i32, ::std::string::String>,
             temps: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -14021,7 +14061,9 @@ pub mod types {
             }
             pub fn temps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.temps = value
@@ -14145,7 +14187,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateTempRequestBody {
             contents: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -14170,7 +14212,9 @@ pub mod types {
         impl CreateTempRequestBody {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -14714,7 +14758,7 @@ pub mod types {
                 ::std::string::String,
             >,
             result: ::std::result::Result<
-                ::std::vec::Vec<super::DebugCaseResult>,
+                ::std::option::Option<::std::vec::Vec<super::DebugCaseResult>>,
                 ::std::string::String,
             >,
         }
@@ -14767,7 +14811,9 @@ pub mod types {
             }
             pub fn result<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::DebugCaseResult>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DebugCaseResult>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.result = value
@@ -14820,7 +14866,7 @@ pub mod types {
                 ::std::string::String,
             >,
             response_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             result: ::std::result::Result<
@@ -14913,7 +14959,7 @@ pub mod types {
             }
             pub fn response_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_time = value
@@ -16460,7 +16506,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DetailItem {
             aw_list: ::std::result::Result<
-                ::std::vec::Vec<super::DetailItem>,
+                ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
                 ::std::string::String,
             >,
             case_aw_id: ::std::result::Result<
@@ -16494,7 +16540,9 @@ pub mod types {
         impl DetailItem {
             pub fn aw_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::DetailItem>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DetailItem>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.aw_list = value
@@ -16724,7 +16772,7 @@ pub mod types {
                 ::std::string::String,
             >,
             failed_timeout: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -16792,7 +16840,7 @@ pub mod types {
             }
             pub fn failed_timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.failed_timeout = value
@@ -16862,7 +16910,7 @@ pub mod types {
                 ::std::string::String,
             >,
             temp_names: ::std::result::Result<
-                ::std::vec::Vec<super::TempName>,
+                ::std::option::Option<::std::vec::Vec<super::TempName>>,
                 ::std::string::String,
             >,
         }
@@ -16967,7 +17015,9 @@ pub mod types {
             }
             pub fn temp_names<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TempName>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TempName>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.temp_names = value
@@ -17020,7 +17070,7 @@ pub mod types {
                 ::std::string::String,
             >,
             projects: ::std::result::Result<
-                ::std::vec::Vec<super::ProjectsSet>,
+                ::std::option::Option<::std::vec::Vec<super::ProjectsSet>>,
                 ::std::string::String,
             >,
         }
@@ -17060,7 +17110,9 @@ pub mod types {
             }
             pub fn projects<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ProjectsSet>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProjectsSet>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.projects = value
@@ -17101,7 +17153,7 @@ pub mod types {
                 ::std::string::String,
             >,
             directory: ::std::result::Result<
-                ::std::vec::Vec<super::ProjectDirectory>,
+                ::std::option::Option<::std::vec::Vec<super::ProjectDirectory>>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -17133,7 +17185,9 @@ pub mod types {
             }
             pub fn directory<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ProjectDirectory>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ProjectDirectory>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.directory = value
@@ -17190,7 +17244,7 @@ pub mod types {
                 ::std::string::String,
             >,
             test_cases: ::std::result::Result<
-                ::std::vec::Vec<super::TestCaseBriefInfo>,
+                ::std::option::Option<::std::vec::Vec<super::TestCaseBriefInfo>>,
                 ::std::string::String,
             >,
         }
@@ -17230,7 +17284,9 @@ pub mod types {
             }
             pub fn test_cases<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TestCaseBriefInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TestCaseBriefInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.test_cases = value
@@ -17275,7 +17331,7 @@ pub mod types {
                 ::std::string::String,
             >,
             variable_list: ::std::result::Result<
-                ::std::vec::Vec<super::VariableDetail>,
+                ::std::option::Option<::std::vec::Vec<super::VariableDetail>>,
                 ::std::string::String,
             >,
         }
@@ -17315,7 +17371,9 @@ pub mod types {
             }
             pub fn variable_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::VariableDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::VariableDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variable_list = value
@@ -17462,7 +17520,7 @@ pub mod types {
                 ::std::string::String,
             >,
             response_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             service_type: ::std::result::Result<
@@ -17631,7 +17689,7 @@ pub mod types {
             }
             pub fn response_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_time = value
@@ -19720,7 +19778,7 @@ pub mod types {
                 ::std::string::String,
             >,
             variables_no_file: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -19825,7 +19883,9 @@ pub mod types {
             }
             pub fn variables_no_file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variables_no_file = value
@@ -19872,11 +19932,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RelatedTempRunningData {
             content_method_url: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             related_temp_running_data: ::std::result::Result<
-                ::std::vec::Vec<super::TempRunningData>,
+                ::std::option::Option<::std::vec::Vec<super::TempRunningData>>,
                 ::std::string::String,
             >,
             related_temp_running_id: ::std::result::Result<
@@ -19911,7 +19971,9 @@ pub mod types {
         impl RelatedTempRunningData {
             pub fn content_method_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.content_method_url = value
@@ -19925,7 +19987,9 @@ pub mod types {
             }
             pub fn related_temp_running_data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TempRunningData>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TempRunningData>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.related_temp_running_data = value
@@ -20182,7 +20246,7 @@ pub mod types {
                 ::std::string::String,
             >,
             response_code_details: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             response_code_sum: ::std::result::Result<
@@ -20266,7 +20330,9 @@ pub mod types {
             }
             pub fn response_code_details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_code_details = value
@@ -20499,7 +20565,7 @@ pub mod types {
                 ::std::string::String,
             >,
             common_timestamps: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             respcode_brokens: ::std::result::Result<
@@ -20541,7 +20607,9 @@ pub mod types {
             }
             pub fn common_timestamps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.common_timestamps = value
@@ -20624,11 +20692,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReportdetailItemInfo {
             custom_transactions: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             detail_datas: ::std::result::Result<
-                ::std::vec::Vec<super::DetailDataInfo>,
+                ::std::option::Option<::std::vec::Vec<super::DetailDataInfo>>,
                 ::std::string::String,
             >,
             performance: ::std::result::Result<
@@ -20648,7 +20716,9 @@ pub mod types {
         impl ReportdetailItemInfo {
             pub fn custom_transactions<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_transactions = value
@@ -20662,7 +20732,9 @@ pub mod types {
             }
             pub fn detail_datas<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::DetailDataInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::DetailDataInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.detail_datas = value
@@ -20712,7 +20784,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ReportdetailsInfo {
             data: ::std::result::Result<
-                ::std::vec::Vec<super::ReportdetailItemInfo>,
+                ::std::option::Option<::std::vec::Vec<super::ReportdetailItemInfo>>,
                 ::std::string::String,
             >,
             page_index: ::std::result::Result<
@@ -20741,7 +20813,9 @@ pub mod types {
         impl ReportdetailsInfo {
             pub fn data<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportdetailItemInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ReportdetailItemInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.data = value
@@ -21363,24 +21437,33 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RespcodeBrokens {
             check_point_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
-            error: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
+            error: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
             others_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             parsed_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             refused_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
-            success: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
-            timeout: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
+            success: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
+            timeout: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RespcodeBrokens {
             fn default() -> Self {
@@ -21398,7 +21481,7 @@ pub mod types {
         impl RespcodeBrokens {
             pub fn check_point_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.check_point_failed = value
@@ -21412,7 +21495,7 @@ pub mod types {
             }
             pub fn error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error = value
@@ -21424,7 +21507,7 @@ pub mod types {
             }
             pub fn others_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.others_failed = value
@@ -21436,7 +21519,7 @@ pub mod types {
             }
             pub fn parsed_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parsed_failed = value
@@ -21448,7 +21531,7 @@ pub mod types {
             }
             pub fn refused_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.refused_failed = value
@@ -21462,7 +21545,7 @@ pub mod types {
             }
             pub fn success<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.success = value
@@ -21474,7 +21557,7 @@ pub mod types {
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
@@ -21650,11 +21733,11 @@ pub mod types {
                 ::std::string::String,
             >,
             max_response_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             min_response_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -21710,7 +21793,7 @@ pub mod types {
             }
             pub fn max_response_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.max_response_time = value
@@ -21724,7 +21807,7 @@ pub mod types {
             }
             pub fn min_response_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_response_time = value
@@ -21765,27 +21848,27 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RtmpBrokens {
             audio_rec_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             audio_sent_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             rtmp_received_packets: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             rtmp_sent_packets: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             video_rec_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             video_sent_bytes: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
         }
@@ -21804,7 +21887,7 @@ pub mod types {
         impl RtmpBrokens {
             pub fn audio_rec_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.audio_rec_bytes = value
@@ -21818,7 +21901,7 @@ pub mod types {
             }
             pub fn audio_sent_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.audio_sent_bytes = value
@@ -21832,7 +21915,7 @@ pub mod types {
             }
             pub fn rtmp_received_packets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rtmp_received_packets = value
@@ -21846,7 +21929,7 @@ pub mod types {
             }
             pub fn rtmp_sent_packets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rtmp_sent_packets = value
@@ -21860,7 +21943,7 @@ pub mod types {
             }
             pub fn video_rec_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.video_rec_bytes = value
@@ -21874,7 +21957,7 @@ pub mod types {
             }
             pub fn video_sent_bytes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.video_sent_bytes = value
@@ -22222,7 +22305,7 @@ pub mod types {
                 ::std::string::String,
             >,
             log_list: ::std::result::Result<
-                ::std::vec::Vec<super::HistoryRunInfo>,
+                ::std::option::Option<::std::vec::Vec<super::HistoryRunInfo>>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -22254,7 +22337,9 @@ pub mod types {
             }
             pub fn log_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::HistoryRunInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::HistoryRunInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.log_list = value
@@ -23113,7 +23198,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tasks: ::std::result::Result<
-                ::std::vec::Vec<super::Task>,
+                ::std::option::Option<::std::vec::Vec<super::Task>>,
                 ::std::string::String,
             >,
         }
@@ -23166,7 +23251,9 @@ pub mod types {
             }
             pub fn tasks<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Task>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Task>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tasks = value
@@ -23295,7 +23382,7 @@ pub mod types {
                 ::std::string::String,
             >,
             temps: ::std::result::Result<
-                ::std::vec::Vec<super::TempDetailInfo>,
+                ::std::option::Option<::std::vec::Vec<super::TempDetailInfo>>,
                 ::std::string::String,
             >,
         }
@@ -23335,7 +23422,9 @@ pub mod types {
             }
             pub fn temps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TempDetailInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TempDetailInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.temps = value
@@ -23501,39 +23590,39 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct StreamingErrorBrokens {
             create_stream_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             hand_shake_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             parse_file_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             parse_flv_file_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             play_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             publish_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             retry_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             rtmp_connect_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
             tcp_connect_failed: ::std::result::Result<
-                ::std::vec::Vec<f64>,
+                ::std::option::Option<::std::vec::Vec<f64>>,
                 ::std::string::String,
             >,
         }
@@ -23555,7 +23644,7 @@ pub mod types {
         impl StreamingErrorBrokens {
             pub fn create_stream_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.create_stream_failed = value
@@ -23569,7 +23658,7 @@ pub mod types {
             }
             pub fn hand_shake_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hand_shake_failed = value
@@ -23583,7 +23672,7 @@ pub mod types {
             }
             pub fn parse_file_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parse_file_failed = value
@@ -23597,7 +23686,7 @@ pub mod types {
             }
             pub fn parse_flv_file_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parse_flv_file_failed = value
@@ -23611,7 +23700,7 @@ pub mod types {
             }
             pub fn play_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.play_failed = value
@@ -23623,7 +23712,7 @@ pub mod types {
             }
             pub fn publish_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.publish_failed = value
@@ -23637,7 +23726,7 @@ pub mod types {
             }
             pub fn retry_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.retry_failed = value
@@ -23649,7 +23738,7 @@ pub mod types {
             }
             pub fn rtmp_connect_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rtmp_connect_failed = value
@@ -23663,7 +23752,7 @@ pub mod types {
             }
             pub fn tcp_connect_failed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tcp_connect_failed = value
@@ -23814,11 +23903,11 @@ pub mod types {
                 ::std::string::String,
             >,
             streaming_error_times: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             streaming_play_times: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             streaming_success_rate: ::std::result::Result<
@@ -24235,7 +24324,7 @@ pub mod types {
             }
             pub fn streaming_error_times<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.streaming_error_times = value
@@ -24249,7 +24338,7 @@ pub mod types {
             }
             pub fn streaming_play_times<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.streaming_play_times = value
@@ -24642,7 +24731,7 @@ pub mod types {
                 ::std::string::String,
             >,
             protocols: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             service_id: ::std::result::Result<
@@ -24746,7 +24835,9 @@ pub mod types {
             }
             pub fn protocols<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.protocols = value
@@ -25237,7 +25328,7 @@ pub mod types {
                 ::std::string::String,
             >,
             case_list: ::std::result::Result<
-                ::std::vec::Vec<super::CaseInfoDetail>,
+                ::std::option::Option<::std::vec::Vec<super::CaseInfoDetail>>,
                 ::std::string::String,
             >,
             create_time: ::std::result::Result<
@@ -25265,7 +25356,7 @@ pub mod types {
                 ::std::string::String,
             >,
             related_temp_running_data: ::std::result::Result<
-                ::std::vec::Vec<super::RelatedTempRunningData>,
+                ::std::option::Option<::std::vec::Vec<super::RelatedTempRunningData>>,
                 ::std::string::String,
             >,
             run_status: ::std::result::Result<
@@ -25311,7 +25402,9 @@ pub mod types {
             }
             pub fn case_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseInfoDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseInfoDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.case_list = value
@@ -25396,7 +25489,7 @@ pub mod types {
             pub fn related_temp_running_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::RelatedTempRunningData>,
+                    ::std::option::Option<::std::vec::Vec<super::RelatedTempRunningData>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -25533,7 +25626,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TempContentInfo {
             content: ::std::result::Result<
-                ::std::vec::Vec<super::Content>,
+                ::std::option::Option<::std::vec::Vec<super::Content>>,
                 ::std::string::String,
             >,
             content_id: ::std::result::Result<
@@ -25567,7 +25660,9 @@ pub mod types {
         impl TempContentInfo {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Content>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::Content>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -25789,7 +25884,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TempInfo {
             contents: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -25801,7 +25896,7 @@ pub mod types {
                 ::std::string::String,
             >,
             for_loop_params: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
@@ -25845,7 +25940,9 @@ pub mod types {
         impl TempInfo {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -25881,7 +25978,9 @@ pub mod types {
             }
             pub fn for_loop_params<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.for_loop_params = value
@@ -26047,7 +26146,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TempRunningData {
             content_method_url: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
             crawler_status: ::std::result::Result<
@@ -26091,7 +26190,9 @@ pub mod types {
         impl TempRunningData {
             pub fn content_method_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.content_method_url = value
@@ -26382,7 +26483,7 @@ pub mod types {
                 ::std::string::String,
             >,
             end_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             issue_num: ::std::result::Result<
@@ -26426,7 +26527,7 @@ pub mod types {
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             step_duration: ::std::result::Result<
@@ -26438,7 +26539,7 @@ pub mod types {
                 ::std::string::String,
             >,
             time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
             tps_value: ::std::result::Result<
@@ -26517,7 +26618,7 @@ pub mod types {
             }
             pub fn end_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.end_time = value
@@ -26651,7 +26752,7 @@ pub mod types {
             }
             pub fn start_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.start_time = value
@@ -26687,7 +26788,7 @@ pub mod types {
             }
             pub fn time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.time = value
@@ -26781,8 +26882,14 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TpsBrokens {
-            average: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
-            tps: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
+            average: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
+            tps: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TpsBrokens {
             fn default() -> Self {
@@ -26795,7 +26902,7 @@ pub mod types {
         impl TpsBrokens {
             pub fn average<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.average = value
@@ -26807,7 +26914,7 @@ pub mod types {
             }
             pub fn tps<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tps = value
@@ -26839,7 +26946,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UpdateAgentHealthStatusRequestBody {
-            update_time: ::std::result::Result<i32, ::std::string::String>,
+            update_time: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for UpdateAgentHealthStatusRequestBody {
             fn default() -> Self {
@@ -26851,7 +26958,7 @@ pub mod types {
         impl UpdateAgentHealthStatusRequestBody {
             pub fn update_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i32>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.update_time = value
@@ -26999,7 +27106,7 @@ pub mod types {
                 ::std::string::String,
             >,
             update_time: ::std::result::Result<
-                ::std::option::Option<i32>,
+                ::std::option::Option<i64>,
                 ::std::string::String,
             >,
         }
@@ -27050,7 +27157,7 @@ pub mod types {
             }
             pub fn update_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.update_time = value
@@ -27254,7 +27361,7 @@ pub mod types {
                 ::std::string::String,
             >,
             variables_no_file: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -27333,7 +27440,9 @@ pub mod types {
             }
             pub fn variables_no_file<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variables_no_file = value
@@ -27467,7 +27576,7 @@ pub mod types {
                 ::std::string::String,
             >,
             case_list: ::std::result::Result<
-                ::std::vec::Vec<super::CaseInfoDetail>,
+                ::std::option::Option<::std::vec::Vec<super::CaseInfoDetail>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -27482,7 +27591,7 @@ pub mod types {
             >,
             project_id: ::std::result::Result<i32, ::std::string::String>,
             related_temp_running_data: ::std::result::Result<
-                ::std::vec::Vec<super::RelatedTempRunningData>,
+                ::std::option::Option<::std::vec::Vec<super::RelatedTempRunningData>>,
                 ::std::string::String,
             >,
             run_status: ::std::result::Result<
@@ -27532,7 +27641,9 @@ pub mod types {
             }
             pub fn case_list<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CaseInfoDetail>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::CaseInfoDetail>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.case_list = value
@@ -27603,7 +27714,7 @@ pub mod types {
             pub fn related_temp_running_data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::RelatedTempRunningData>,
+                    ::std::option::Option<::std::vec::Vec<super::RelatedTempRunningData>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -28070,7 +28181,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UpdateTempRequestBody {
             contents: ::std::result::Result<
-                ::std::vec::Vec<super::TempContentInfo>,
+                ::std::option::Option<::std::vec::Vec<super::TempContentInfo>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -28082,7 +28193,7 @@ pub mod types {
                 ::std::string::String,
             >,
             for_loop_params: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<i32, ::std::string::String>,
@@ -28110,7 +28221,9 @@ pub mod types {
         impl UpdateTempRequestBody {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TempContentInfo>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::TempContentInfo>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -28146,7 +28259,9 @@ pub mod types {
             }
             pub fn for_loop_params<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.for_loop_params = value
@@ -28421,7 +28536,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UploadProcessJson {
             details: ::std::result::Result<
-                ::std::vec::Vec<super::UploadProcessJsonDetail>,
+                ::std::option::Option<::std::vec::Vec<super::UploadProcessJsonDetail>>,
                 ::std::string::String,
             >,
             process_status: ::std::result::Result<
@@ -28441,7 +28556,9 @@ pub mod types {
             pub fn details<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::UploadProcessJsonDetail>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::UploadProcessJsonDetail>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -28605,7 +28722,7 @@ pub mod types {
                 ::std::string::String,
             >,
             variable: ::std::result::Result<
-                ::std::vec::Vec<::serde_json::Value>,
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
                 ::std::string::String,
             >,
             variable_mode: ::std::result::Result<
@@ -28692,7 +28809,9 @@ pub mod types {
             }
             pub fn variable<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.variable = value
@@ -28760,7 +28879,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct VusersBrokens {
-            vusers: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
+            vusers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<f64>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for VusersBrokens {
             fn default() -> Self {
@@ -28772,7 +28894,7 @@ pub mod types {
         impl VusersBrokens {
             pub fn vusers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<f64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vusers = value
@@ -35457,5 +35579,1436 @@ The IAM project id is taken from the client configuration.*/
     pub fn update_agent_health_status(&self) -> builder::UpdateAgentHealthStatus<'_> {
         builder::UpdateAgentHealthStatus::new(self)
             .project_id(self.inner.project_id().to_owned())
+    }
+}
+/// Call any operation by its id with JSON arguments (generated from the spec).
+pub mod dispatch {
+    use super::types;
+    use crate::Error;
+    /// One path or query parameter of an operation (`project_id` is left out: the client fills it).
+    #[derive(Debug, Clone, Copy)]
+    pub struct ParamMeta {
+        pub name: &'static str,
+        pub location: &'static str,
+        pub kind: &'static str,
+        pub required: bool,
+        pub description: &'static str,
+    }
+    /// An operation as the spec declares it.
+    #[derive(Debug, Clone, Copy)]
+    pub struct OperationMeta {
+        pub id: &'static str,
+        pub method: &'static str,
+        pub path: &'static str,
+        pub tag: &'static str,
+        pub summary: &'static str,
+        pub params: &'static [ParamMeta],
+        /// The body schema name (`[Name]` for a JSON array), if the operation takes a body.
+        pub body: Option<&'static str>,
+    }
+    /// Every operation of the spec, in spec order.
+    pub const OPERATIONS: &[OperationMeta] = &[
+        OperationMeta {
+            id: "list_project_sets",
+            method: "GET",
+            path: "/v1/{project_id}/test-suites",
+            tag: "projects",
+            summary: "List CPTS projects (test-suites) with offset/limit paging",
+            params: &[
+                ParamMeta {
+                    name: "offset",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Query offset",
+                },
+                ParamMeta {
+                    name: "limit",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Number of records to return",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "create_project",
+            method: "POST",
+            path: "/v1/{project_id}/test-suites",
+            tag: "projects",
+            summary: "Create a CPTS project (test-suite); returns its integer id",
+            params: &[],
+            body: if true { Some("CreateProjectRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "show_project",
+            method: "GET",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}",
+            tag: "projects",
+            summary: "Get one CPTS project",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_project",
+            method: "PUT",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}",
+            tag: "projects",
+            summary: "Update a CPTS project's name/description/etc.",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("UpdateProjectRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_project",
+            method: "DELETE",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}",
+            tag: "projects",
+            summary: "Delete a CPTS project",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_process",
+            method: "GET",
+            path: "/v1/{project_id}/test-suites/upload/processes",
+            tag: "projects",
+            summary: "Get progress of project imports",
+            params: &[],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "list_project_test_case",
+            method: "GET",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/directory",
+            tag: "directories",
+            summary: "Get the directory/case tree of a project",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "create_directory",
+            method: "POST",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/directory",
+            tag: "directories",
+            summary: "Create a case directory inside a project",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("CreateDirectoryRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "update_directory",
+            method: "PUT",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/directory/{directory_id}",
+            tag: "directories",
+            summary: "Rename a directory",
+            params: &[
+                ParamMeta {
+                    name: "directory_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Directory ID",
+                },
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("UpdateDirectoryRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_directory",
+            method: "DELETE",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/directory/{directory_id}",
+            tag: "directories",
+            summary: "Delete a directory",
+            params: &[
+                ParamMeta {
+                    name: "directory_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Directory ID",
+                },
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "create_case",
+            method: "POST",
+            path: "/v1/{project_id}/task-cases",
+            tag: "cases",
+            summary: "Create an (old-edition) case inside a task",
+            params: &[],
+            body: if true { Some("CreateCaseRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "create_new_case",
+            method: "POST",
+            path: "/v2/{project_id}/test-cases",
+            tag: "cases",
+            summary: "Create a case (new edition) with script contents and load stages",
+            params: &[],
+            body: if true { Some("CaseInfoDetail") } else { None },
+        },
+        OperationMeta {
+            id: "debug_case",
+            method: "POST",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/tasks/{task_id}/cases/{case_id}/debug",
+            tag: "cases",
+            summary: "Debug-run a case or transaction on a resource group (docs label it old edition)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+            ],
+            body: if true { Some("DebugCaseRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_case",
+            method: "DELETE",
+            path: "/v1/{project_id}/task-cases/{case_id}",
+            tag: "cases",
+            summary: "Delete an (old-edition) case",
+            params: &[
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_case",
+            method: "GET",
+            path: "/v2/{project_id}/test-cases/{case_id}",
+            tag: "cases",
+            summary: "Get a case (new edition) with its script and stages",
+            params: &[
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_new_case",
+            method: "PUT",
+            path: "/v2/{project_id}/test-cases/{case_id}",
+            tag: "cases",
+            summary: "Replace a case (new edition)",
+            params: &[
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+            ],
+            body: if true { Some("CaseInfoDetail") } else { None },
+        },
+        OperationMeta {
+            id: "delete_new_case",
+            method: "DELETE",
+            path: "/v2/{project_id}/test-cases/{case_id}",
+            tag: "cases",
+            summary: "Delete a case (new edition)",
+            params: &[
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_case",
+            method: "PUT",
+            path: "/v1/{project_id}/task-cases/{case_id}/target/{target}",
+            tag: "cases",
+            summary: "Modify an (old-edition) case; path has a free-form 'target' segment",
+            params: &[
+                ParamMeta {
+                    name: "case_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case ID",
+                },
+                ParamMeta {
+                    name: "target",
+                    location: "path",
+                    kind: "string",
+                    required: true,
+                    description: "Type (values not documented in the SDK)",
+                },
+            ],
+            body: if true { Some("CaseInfoDetail") } else { None },
+        },
+        OperationMeta {
+            id: "batch_update_task_status",
+            method: "POST",
+            path: "/v1/{project_id}/test-suites/{test_suit_id}/tasks/batch-update-task-status",
+            tag: "tasks",
+            summary: "Start (9) or stop (2) several tasks of either edition; returns task_run_id per task",
+            params: &[
+                ParamMeta {
+                    name: "test_suit_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("BatchUpdateTaskStatusRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "create_new_task",
+            method: "POST",
+            path: "/v3/{project_id}/tasks",
+            tag: "tasks",
+            summary: "Create a new-edition task linked to a list of case ids",
+            params: &[],
+            body: if true { Some("NewTaskInfo") } else { None },
+        },
+        OperationMeta {
+            id: "create_task",
+            method: "POST",
+            path: "/v1/{project_id}/tasks",
+            tag: "tasks",
+            summary: "Create an old-edition task",
+            params: &[],
+            body: if true { Some("CreateTaskRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "update_task_related_test_case",
+            method: "PUT",
+            path: "/v3/{project_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Modify a new-edition task and its linked cases",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if true { Some("UpdateNewTaskRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_new_task",
+            method: "DELETE",
+            path: "/v3/{project_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Delete a new-edition task",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_task",
+            method: "GET",
+            path: "/v1/{project_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Get a task including run_status and last-run info (only single-task read API)",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_task",
+            method: "PUT",
+            path: "/v1/{project_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Modify an old-edition task",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if true { Some("UpdateTaskRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_task",
+            method: "DELETE",
+            path: "/v1/{project_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Delete an old-edition task",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "list_task_cases",
+            method: "GET",
+            path: "/v1/{project_id}/test-suites/{test_suit_id}/tasks/{task_id}/test-cases",
+            tag: "tasks",
+            summary: "List the cases linked to a task",
+            params: &[
+                ParamMeta {
+                    name: "test_suit_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_task_set",
+            method: "GET",
+            path: "/v1/{project_id}/all-tasks/{test_suite_id}",
+            tag: "tasks",
+            summary: "List tasks of a project (offset/limit)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+                ParamMeta {
+                    name: "offset",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Query offset",
+                },
+                ParamMeta {
+                    name: "limit",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Number of records to return",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_task_status",
+            method: "POST",
+            path: "/v1/{project_id}/test-suites/{test_suite_id}/tasks/{task_id}",
+            tag: "tasks",
+            summary: "Start (9) or stop (2) one task; returns task_run_id (docs label it old edition)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if true { Some("UpdateTaskStatusRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "create_temp",
+            method: "POST",
+            path: "/v1/{project_id}/templates",
+            tag: "templates",
+            summary: "Create a transaction (template) in a project",
+            params: &[],
+            body: if true { Some("CreateTempRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "show_temp",
+            method: "GET",
+            path: "/v1/{project_id}/templates/{template_id}",
+            tag: "templates",
+            summary: "Get a transaction (template)",
+            params: &[
+                ParamMeta {
+                    name: "template_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Transaction ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_temp",
+            method: "PUT",
+            path: "/v1/{project_id}/templates/{template_id}",
+            tag: "templates",
+            summary: "Modify a transaction (template)",
+            params: &[
+                ParamMeta {
+                    name: "template_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Transaction ID",
+                },
+            ],
+            body: if true { Some("UpdateTempRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "delete_temp",
+            method: "DELETE",
+            path: "/v1/{project_id}/templates/{template_id}",
+            tag: "templates",
+            summary: "Delete a transaction (template)",
+            params: &[
+                ParamMeta {
+                    name: "template_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Transaction ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_temp_set",
+            method: "GET",
+            path: "/v1/{project_id}/all-templates/{test_suite_id}",
+            tag: "templates",
+            summary: "List transactions (templates) of a project (offset/limit)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+                ParamMeta {
+                    name: "offset",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Query offset",
+                },
+                ParamMeta {
+                    name: "limit",
+                    location: "query",
+                    kind: "integer",
+                    required: false,
+                    description: "Number of records to return",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "update_variable",
+            method: "PUT",
+            path: "/v1/{project_id}/variables/{test_suite_id}",
+            tag: "variables",
+            summary: "Modify global variables in a project (body is a JSON array)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("[UpdateVariableRequestBody]") } else { None },
+        },
+        OperationMeta {
+            id: "create_variable",
+            method: "POST",
+            path: "/v1/{project_id}/variables/{test_suite_id}",
+            tag: "variables",
+            summary: "Create global variables in a project (body is a JSON array)",
+            params: &[
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if true { Some("[CreateVariableRequestBody]") } else { None },
+        },
+        OperationMeta {
+            id: "delete_variable",
+            method: "DELETE",
+            path: "/v1/{project_id}/variables",
+            tag: "variables",
+            summary: "Delete a global variable (ids passed as query parameters)",
+            params: &[
+                ParamMeta {
+                    name: "variable_id",
+                    location: "query",
+                    kind: "integer",
+                    required: true,
+                    description: "Global variable ID",
+                },
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "query",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "list_variables",
+            method: "GET",
+            path: "/v1/{project_id}/variables/{variable_type}/test-suites/{test_suite_id}",
+            tag: "variables",
+            summary: "List global variables of a given type in a project",
+            params: &[
+                ParamMeta {
+                    name: "variable_type",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Variable type (see enum variable_type)",
+                },
+                ParamMeta {
+                    name: "test_suite_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "CPTS project (test-suite) ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_history_run_info",
+            method: "GET",
+            path: "/v1/{project_id}/tasks/history-run-list/{task_id}",
+            tag: "reports",
+            summary: "List offline reports (runs) of a task: run_id = task_run_id",
+            params: &[
+                ParamMeta {
+                    name: "task_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task ID",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_merge_case_detail",
+            method: "GET",
+            path: "/v2/{project_id}/task-run-infos/{task_run_id}/case-run-infos/{case_run_id}/detail",
+            tag: "reports",
+            summary: "Get detailed metrics of one case run",
+            params: &[
+                ParamMeta {
+                    name: "task_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task run ID (= report ID); returned when a task is started via update_task_status or batch_update_task_status",
+                },
+                ParamMeta {
+                    name: "case_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case run ID; obtain it from show_merge_task_case (path task_run_id): SDK says result.case_aw_info_list[i].case_uri_i",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_merge_report_logs_outline",
+            method: "GET",
+            path: "/v2/{project_id}/task-run-infos/{task_run_id}/reports/log-outline",
+            tag: "reports",
+            summary: "Get the summary (outline) of a task run report",
+            params: &[
+                ParamMeta {
+                    name: "task_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task run ID (= report ID); returned when a task is started via update_task_status or batch_update_task_status",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_merge_task_case",
+            method: "GET",
+            path: "/v2/{project_id}/task-run-infos/{task_run_id}/cases",
+            tag: "reports",
+            summary: "List cases/AWs of a task run (source of case_run_id / detail_id)",
+            params: &[
+                ParamMeta {
+                    name: "task_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task run ID (= report ID); returned when a task is started via update_task_status or batch_update_task_status",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_report",
+            method: "GET",
+            path: "/v1/{project_id}/task-run-infos/{task_run_id}/case-run-infos/{case_run_id}/reports",
+            tag: "reports",
+            summary: "Get the report of one case run (curves, tables, outline)",
+            params: &[
+                ParamMeta {
+                    name: "task_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task run ID (= report ID); returned when a task is started via update_task_status or batch_update_task_status",
+                },
+                ParamMeta {
+                    name: "case_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case run ID; obtain it from show_merge_task_case (path task_run_id): SDK says result.case_aw_info_list[i].case_uri_i",
+                },
+                ParamMeta {
+                    name: "brokens_limit_count",
+                    location: "query",
+                    kind: "integer",
+                    required: true,
+                    description: "Number of points per chart curve",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_task_case_aw_chart",
+            method: "GET",
+            path: "/v2/{project_id}/task-run-infos/{task_run_id}/case-run-infos/{case_run_id}/detail/{detail_id}/chart",
+            tag: "reports",
+            summary: "Get AW curve chart data of one case run detail",
+            params: &[
+                ParamMeta {
+                    name: "task_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Task run ID (= report ID); returned when a task is started via update_task_status or batch_update_task_status",
+                },
+                ParamMeta {
+                    name: "case_run_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Case run ID; obtain it from show_merge_task_case (path task_run_id): SDK says result.case_aw_info_list[i].case_uri_i",
+                },
+                ParamMeta {
+                    name: "detail_id",
+                    location: "path",
+                    kind: "string",
+                    required: true,
+                    description: "Case run detail ID (string); obtain it from show_merge_task_case: SDK says result.case_aw_info_list[i].testcaseId",
+                },
+            ],
+            body: if false { Some("") } else { None },
+        },
+        OperationMeta {
+            id: "show_agent_config",
+            method: "POST",
+            path: "/v1/{project_id}/stress/agents",
+            tag: "agents",
+            summary: "Register a full-link stress agent or fetch/update its config (POST)",
+            params: &[],
+            body: if true { Some("ShowAgentConfigRequestBody") } else { None },
+        },
+        OperationMeta {
+            id: "update_agent_health_status",
+            method: "PUT",
+            path: "/v1/{project_id}/stress/agents/{agent_id}",
+            tag: "agents",
+            summary: "Agent heartbeat: report health and get full-link app status",
+            params: &[
+                ParamMeta {
+                    name: "agent_id",
+                    location: "path",
+                    kind: "integer",
+                    required: true,
+                    description: "Agent (probe) ID",
+                },
+            ],
+            body: if true { Some("UpdateAgentHealthStatusRequestBody") } else { None },
+        },
+    ];
+    /// Look an operation up by id.
+    pub fn operation(id: &str) -> Option<&'static OperationMeta> {
+        OPERATIONS.iter().find(|o| o.id == id)
+    }
+    /// A decoded answer: the status and the typed body re-encoded as JSON (`null` when the
+    /// operation declares no body).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Reply {
+        pub status: reqwest::StatusCode,
+        pub body: serde_json::Value,
+    }
+    /// Call `operation` with path and query arguments from `args` (by parameter name) and the
+    /// JSON `body`. Arguments are checked against the parameter types before anything is sent.
+    pub async fn call(
+        client: &super::Client,
+        operation: &str,
+        args: &serde_json::Map<String, serde_json::Value>,
+        body: Option<serde_json::Value>,
+    ) -> Result<Reply, Error> {
+        match operation {
+            "list_project_sets" => {
+                let mut b = client.list_project_sets();
+                if let Some(v) = optional_arg::<i32>(args, "offset")? {
+                    b = b.offset(v);
+                }
+                if let Some(v) = optional_arg::<i32>(args, "limit")? {
+                    b = b.limit(v);
+                }
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_project" => {
+                let mut b = client.create_project();
+                b = b.body(required_body::<types::CreateProjectRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_project" => {
+                let mut b = client.show_project();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_project" => {
+                let mut b = client.update_project();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b.body(required_body::<types::UpdateProjectRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_project" => {
+                let mut b = client.delete_project();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_process" => {
+                let mut b = client.show_process();
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "list_project_test_case" => {
+                let mut b = client.list_project_test_case();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_directory" => {
+                let mut b = client.create_directory();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b.body(required_body::<types::CreateDirectoryRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_directory" => {
+                let mut b = client.update_directory();
+                b = b.directory_id(required_arg::<i32>(args, "directory_id")?);
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b.body(required_body::<types::UpdateDirectoryRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_directory" => {
+                let mut b = client.delete_directory();
+                b = b.directory_id(required_arg::<i32>(args, "directory_id")?);
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_case" => {
+                let mut b = client.create_case();
+                b = b.body(required_body::<types::CreateCaseRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_new_case" => {
+                let mut b = client.create_new_case();
+                b = b.body(required_body::<types::CaseInfoDetail>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "debug_case" => {
+                let mut b = client.debug_case();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                b = b.body(required_body::<types::DebugCaseRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_case" => {
+                let mut b = client.delete_case();
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_case" => {
+                let mut b = client.show_case();
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_new_case" => {
+                let mut b = client.update_new_case();
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                b = b.body(required_body::<types::CaseInfoDetail>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_new_case" => {
+                let mut b = client.delete_new_case();
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_case" => {
+                let mut b = client.update_case();
+                b = b.case_id(required_arg::<i32>(args, "case_id")?);
+                b = b.target(required_arg::<::std::string::String>(args, "target")?);
+                b = b.body(required_body::<types::CaseInfoDetail>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "batch_update_task_status" => {
+                let mut b = client.batch_update_task_status();
+                b = b.test_suit_id(required_arg::<i32>(args, "test_suit_id")?);
+                b = b
+                    .body(
+                        required_body::<types::BatchUpdateTaskStatusRequestBody>(body)?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_new_task" => {
+                let mut b = client.create_new_task();
+                b = b.body(required_body::<types::NewTaskInfo>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_task" => {
+                let mut b = client.create_task();
+                b = b.body(required_body::<types::CreateTaskRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_task_related_test_case" => {
+                let mut b = client.update_task_related_test_case();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                b = b.body(required_body::<types::UpdateNewTaskRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_new_task" => {
+                let mut b = client.delete_new_task();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_task" => {
+                let mut b = client.show_task();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_task" => {
+                let mut b = client.update_task();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                b = b.body(required_body::<types::UpdateTaskRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_task" => {
+                let mut b = client.delete_task();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "list_task_cases" => {
+                let mut b = client.list_task_cases();
+                b = b.test_suit_id(required_arg::<i32>(args, "test_suit_id")?);
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_task_set" => {
+                let mut b = client.show_task_set();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                if let Some(v) = optional_arg::<i32>(args, "offset")? {
+                    b = b.offset(v);
+                }
+                if let Some(v) = optional_arg::<i32>(args, "limit")? {
+                    b = b.limit(v);
+                }
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_task_status" => {
+                let mut b = client.update_task_status();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                b = b.body(required_body::<types::UpdateTaskStatusRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_temp" => {
+                let mut b = client.create_temp();
+                b = b.body(required_body::<types::CreateTempRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_temp" => {
+                let mut b = client.show_temp();
+                b = b.template_id(required_arg::<i32>(args, "template_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_temp" => {
+                let mut b = client.update_temp();
+                b = b.template_id(required_arg::<i32>(args, "template_id")?);
+                b = b.body(required_body::<types::UpdateTempRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_temp" => {
+                let mut b = client.delete_temp();
+                b = b.template_id(required_arg::<i32>(args, "template_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_temp_set" => {
+                let mut b = client.show_temp_set();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                if let Some(v) = optional_arg::<i32>(args, "offset")? {
+                    b = b.offset(v);
+                }
+                if let Some(v) = optional_arg::<i32>(args, "limit")? {
+                    b = b.limit(v);
+                }
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_variable" => {
+                let mut b = client.update_variable();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b
+                    .body(
+                        required_body::<
+                            ::std::vec::Vec<types::UpdateVariableRequestBody>,
+                        >(body)?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "create_variable" => {
+                let mut b = client.create_variable();
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                b = b
+                    .body(
+                        required_body::<
+                            ::std::vec::Vec<types::CreateVariableRequestBody>,
+                        >(body)?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "delete_variable" => {
+                let mut b = client.delete_variable();
+                b = b.variable_id(required_arg::<i32>(args, "variable_id")?);
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "list_variables" => {
+                let mut b = client.list_variables();
+                b = b.variable_type(required_arg::<i32>(args, "variable_type")?);
+                b = b.test_suite_id(required_arg::<i32>(args, "test_suite_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_history_run_info" => {
+                let mut b = client.show_history_run_info();
+                b = b.task_id(required_arg::<i32>(args, "task_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_merge_case_detail" => {
+                let mut b = client.show_merge_case_detail();
+                b = b.task_run_id(required_arg::<i32>(args, "task_run_id")?);
+                b = b.case_run_id(required_arg::<i32>(args, "case_run_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_merge_report_logs_outline" => {
+                let mut b = client.show_merge_report_logs_outline();
+                b = b.task_run_id(required_arg::<i32>(args, "task_run_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_merge_task_case" => {
+                let mut b = client.show_merge_task_case();
+                b = b.task_run_id(required_arg::<i32>(args, "task_run_id")?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_report" => {
+                let mut b = client.show_report();
+                b = b.task_run_id(required_arg::<i32>(args, "task_run_id")?);
+                b = b.case_run_id(required_arg::<i32>(args, "case_run_id")?);
+                b = b
+                    .brokens_limit_count(
+                        required_arg::<i32>(args, "brokens_limit_count")?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_task_case_aw_chart" => {
+                let mut b = client.show_task_case_aw_chart();
+                b = b.task_run_id(required_arg::<i32>(args, "task_run_id")?);
+                b = b.case_run_id(required_arg::<i32>(args, "case_run_id")?);
+                b = b
+                    .detail_id(
+                        required_arg::<::std::string::String>(args, "detail_id")?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "show_agent_config" => {
+                let mut b = client.show_agent_config();
+                b = b.body(required_body::<types::ShowAgentConfigRequestBody>(body)?);
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            "update_agent_health_status" => {
+                let mut b = client.update_agent_health_status();
+                b = b.agent_id(required_arg::<i32>(args, "agent_id")?);
+                b = b
+                    .body(
+                        required_body::<types::UpdateAgentHealthStatusRequestBody>(body)?,
+                    );
+                let r = b.send().await?;
+                Ok(Reply {
+                    status: r.status(),
+                    body: to_json(r.into_inner())?,
+                })
+            }
+            other => {
+                Err(
+                    Error::InvalidRequest(
+                        format!(
+                            "unknown operation `{other}`; known operations: {}",
+                            OPERATIONS.iter().map(| o | o.id).collect:: < Vec < _ >> ()
+                            .join(", ")
+                        ),
+                    ),
+                )
+            }
+        }
+    }
+    fn required_arg<T: serde::de::DeserializeOwned>(
+        args: &serde_json::Map<String, serde_json::Value>,
+        name: &str,
+    ) -> Result<T, Error> {
+        optional_arg(args, name)?
+            .ok_or_else(|| Error::InvalidRequest(
+                format!("missing required parameter `{name}`"),
+            ))
+    }
+    fn optional_arg<T: serde::de::DeserializeOwned>(
+        args: &serde_json::Map<String, serde_json::Value>,
+        name: &str,
+    ) -> Result<Option<T>, Error> {
+        match args.get(name) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(v) => {
+                serde_json::from_value(v.clone())
+                    .map(Some)
+                    .map_err(|e| Error::InvalidRequest(
+                        format!("parameter `{name}`: {e}"),
+                    ))
+            }
+        }
+    }
+    fn required_body<T: serde::de::DeserializeOwned>(
+        body: Option<serde_json::Value>,
+    ) -> Result<T, Error> {
+        let body = body
+            .ok_or_else(|| Error::InvalidRequest(
+                "this operation needs a JSON body".into(),
+            ))?;
+        serde_json::from_value(body)
+            .map_err(|e| Error::InvalidRequest(format!("body: {e}")))
+    }
+    fn to_json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, Error> {
+        serde_json::to_value(value)
+            .map_err(|e| Error::InvalidRequest(format!("re-encoding the response: {e}")))
     }
 }

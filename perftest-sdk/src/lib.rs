@@ -39,7 +39,7 @@ mod generated;
 pub use config::{ClientBuilder, ClientState, ConfigError, Transport};
 pub use error::{Error, ServiceError};
 pub use generated::{
-    builder, prelude, types, Client, ClientAgentsExt, ClientCasesExt, ClientDirectoriesExt, ClientProjectsExt,
+    builder, dispatch, prelude, types, Client, ClientAgentsExt, ClientCasesExt, ClientDirectoriesExt, ClientProjectsExt,
     ClientReportsExt, ClientTasksExt, ClientTemplatesExt, ClientVariablesExt,
 };
 pub use progenitor_client::{ByteStream, ResponseValue};

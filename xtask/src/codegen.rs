@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeIm
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::{lint, workspace_root};
+use crate::{dispatch, lint, workspace_root};
 
 pub const SPEC_PATH: &str = "openapi/cpts.yaml";
 pub const SDK_OUT: &str = "perftest-sdk/src/generated.rs";
@@ -46,7 +46,8 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
         .generate_tokens(spec)
         .map_err(|e| anyhow::anyhow!("progenitor rejected the spec: {e}"))?;
     let scoped = project_scoped_methods(spec);
-    let tokens = quote! { #client #scoped };
+    let dispatch = dispatch::generate(spec);
+    let tokens = quote! { #client #scoped #dispatch };
     let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
 }

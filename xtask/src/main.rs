@@ -1,6 +1,7 @@
 //! Workspace automation: `cargo xtask codegen [--check]`.
 
 mod codegen;
+mod dispatch;
 mod lint;
 
 use std::path::PathBuf;
