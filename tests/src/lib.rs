@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: where the shared fixtures live, and a client whose
 //! requests are captured in memory (no socket) and answered with a canned response.
 
+pub mod script_server;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
