@@ -198,9 +198,7 @@ fn find_code_and_message(obj: &serde_json::Map<String, Value>) -> Option<(String
             return Some((json_text(code), json_text(msg)));
         }
     }
-    obj.values()
-        .filter_map(|v| v.as_object().and_then(find_code_and_message))
-        .last()
+    obj.values().rev().find_map(|v| v.as_object().and_then(find_code_and_message))
 }
 
 fn json_text(v: &Value) -> String {

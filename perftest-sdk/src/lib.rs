@@ -12,13 +12,14 @@
 //! // HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID are read from the environment.
 //! let client = Client::builder().region("cn-north-4").build()?;
 //! let task = client.show_task().task_id(42).send().await?;
-//! println!("{:?}", task.taskinfo);
+//! println!("{:?}", task.task_info);
 //! client
 //!     .update_task_status()
 //!     .test_suite_id(7)
 //!     .task_id(42)
 //!     .body(types::UpdateTaskStatusRequestBody::builder().status(TaskStatus::Start)
-//!         .cluster_id(0).cluster_type(types::ClusterType::SharedClusterInternet))
+//!         .cluster_id(0).cluster_type(types::ClusterType::SharedClusterInternet).without_package(0)
+//!         .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet }))
 //!     .send()
 //!     .await?;
 //! # Ok(()) }

@@ -57,7 +57,10 @@ pub struct Region {
 impl Region {
     /// A region with an explicit endpoint (no lookup).
     pub fn custom(id: impl Into<String>, endpoint: Url) -> Self {
-        Region { id: id.into(), endpoints: vec![endpoint] }
+        Region {
+            id: id.into(),
+            endpoints: vec![endpoint],
+        }
     }
 
     /// Resolves `id` against the process environment, the regions file and the built-in table.
@@ -179,7 +182,11 @@ fn parse_endpoint_from(s: &str, origin: &str) -> Result<Url, RegionError> {
     if text.is_empty() {
         return Err(err("empty"));
     }
-    let with_scheme = if text.contains("://") { text.to_owned() } else { format!("https://{text}") };
+    let with_scheme = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
     let url = Url::parse(&with_scheme).map_err(|e| err(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(err("scheme must be http or https"));
@@ -203,7 +210,13 @@ fn parse_endpoint_from(s: &str, origin: &str) -> Result<Url, RegionError> {
 pub fn env_variable_for(id: &str) -> String {
     let mut name = String::with_capacity(ENV_REGION_PREFIX.len() + id.len());
     name.push_str(ENV_REGION_PREFIX);
-    name.extend(id.chars().map(|c| if c == '-' { '_' } else { c.to_ascii_uppercase() }));
+    name.extend(id.chars().map(|c| {
+        if c == '-' {
+            '_'
+        } else {
+            c.to_ascii_uppercase()
+        }
+    }));
     name
 }
 
@@ -219,7 +232,10 @@ fn from_env(id: &str, env: &dyn Env) -> Result<Option<Region>, RegionError> {
         .filter(|e| !e.is_empty())
         .map(|e| parse_endpoint_from(e, &origin))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((!endpoints.is_empty()).then(|| Region { id: id.to_owned(), endpoints }))
+    Ok((!endpoints.is_empty()).then(|| Region {
+        id: id.to_owned(),
+        endpoints,
+    }))
 }
 
 #[derive(serde::Deserialize)]
@@ -243,24 +259,46 @@ fn from_file(id: &str, env: &dyn Env) -> Result<Option<Region>, RegionError> {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return if explicit {
-                Err(RegionError::FileNotFound { variable: ENV_REGIONS_FILE, path })
+                Err(RegionError::FileNotFound {
+                    variable: ENV_REGIONS_FILE,
+                    path,
+                })
             } else {
                 Ok(None)
             };
         }
-        Err(e) => return Err(RegionError::File { path, reason: e.to_string() }),
+        Err(e) => {
+            return Err(RegionError::File {
+                path,
+                reason: e.to_string(),
+            })
+        }
     };
-    let file_err = |reason: String| RegionError::File { path: path.clone(), reason };
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|e| file_err(e.to_string()))?;
+    let file_err = |reason: String| RegionError::File {
+        path: path.clone(),
+        reason,
+    };
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| file_err(e.to_string()))?;
     let Some(map) = doc.as_mapping() else {
-        return if doc.is_null() { Ok(None) } else { Err(file_err("expected a mapping of services".into())) };
+        return if doc.is_null() {
+            Ok(None)
+        } else {
+            Err(file_err("expected a mapping of services".into()))
+        };
     };
-    let Some(list) = map.iter().find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case("CPTS"))).map(|(_, v)| v)
+    let Some(list) = map
+        .iter()
+        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case("CPTS")))
+        .map(|(_, v)| v)
     else {
         return Ok(None);
     };
-    let entries: Vec<FileEntry> = serde_yaml::from_value(list.clone())
-        .map_err(|e| file_err(format!("CPTS must be a list of {{id, endpoint | endpoints}}: {e}")))?;
+    let entries: Vec<FileEntry> = serde_yaml::from_value(list.clone()).map_err(|e| {
+        file_err(format!(
+            "CPTS must be a list of {{id, endpoint | endpoints}}: {e}"
+        ))
+    })?;
     let Some(entry) = entries.into_iter().find(|e| e.id.trim() == id) else {
         return Ok(None);
     };
@@ -268,8 +306,18 @@ fn from_file(id: &str, env: &dyn Env) -> Result<Option<Region>, RegionError> {
     let raw: Vec<String> = match (entry.endpoints, entry.endpoint) {
         (Some(list), _) if !list.is_empty() => list,
         (_, Some(one)) => vec![one],
-        _ => return Err(file_err(format!("CPTS region {id} has no `endpoint` or `endpoints`"))),
+        _ => {
+            return Err(file_err(format!(
+                "CPTS region {id} has no `endpoint` or `endpoints`"
+            )))
+        }
     };
-    let endpoints = raw.iter().map(|e| parse_endpoint_from(e, &origin)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(Region { id: id.to_owned(), endpoints }))
+    let endpoints = raw
+        .iter()
+        .map(|e| parse_endpoint_from(e, &origin))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(Region {
+        id: id.to_owned(),
+        endpoints,
+    }))
 }

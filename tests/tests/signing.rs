@@ -23,7 +23,10 @@ fn vectors_path() -> PathBuf {
 fn load_vectors() -> Vec<Value> {
     let path = vectors_path();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("cannot read signing vectors {} ({e}); set PERFTEST_SIGNING_VECTORS to the file", path.display())
+        panic!(
+            "cannot read signing vectors {} ({e}); set PERFTEST_SIGNING_VECTORS to the file",
+            path.display()
+        )
     });
     let doc: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("signing vectors {} are not valid JSON: {e}", path.display()));
@@ -32,15 +35,25 @@ fn load_vectors() -> Vec<Value> {
         .and_then(Value::as_array)
         .unwrap_or_else(|| panic!("signing vectors {} have no `vectors` array", path.display()))
         .clone();
-    assert!(!vectors.is_empty(), "signing vectors {} contain zero vectors", path.display());
+    assert!(
+        !vectors.is_empty(),
+        "signing vectors {} contain zero vectors",
+        path.display()
+    );
     if let Some(count) = doc.get("count").and_then(Value::as_u64) {
-        assert_eq!(count as usize, vectors.len(), "`count` disagrees with the number of vectors");
+        assert_eq!(
+            count as usize,
+            vectors.len(),
+            "`count` disagrees with the number of vectors"
+        );
     }
     vectors
 }
 
 fn str_field<'a>(v: &'a Value, key: &str) -> Result<&'a str, String> {
-    v.get(key).and_then(Value::as_str).ok_or_else(|| format!("field `{key}` missing or not a string"))
+    v.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("field `{key}` missing or not a string"))
 }
 
 fn scalar(v: &Value) -> Result<String, String> {
@@ -73,15 +86,24 @@ fn query_pairs(v: &Value) -> Result<Vec<(String, String)>, String> {
 }
 
 fn string_map(v: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
-    let map = v.get(key).and_then(Value::as_object).ok_or_else(|| format!("`{key}` is not an object"))?;
+    let map = v
+        .get(key)
+        .and_then(Value::as_object)
+        .ok_or_else(|| format!("`{key}` is not an object"))?;
     map.iter()
-        .map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())).ok_or_else(|| format!("`{key}.{k}` is not a string")))
+        .map(|(k, v)| {
+            v.as_str()
+                .map(|s| (k.clone(), s.to_owned()))
+                .ok_or_else(|| format!("`{key}.{k}` is not a string"))
+        })
         .collect()
 }
 
 fn check_field(problems: &mut Vec<String>, field: &str, got: &str, want: &str) {
     if got != want {
-        problems.push(format!("{field}:\n      got:  {got:?}\n      want: {want:?}"));
+        problems.push(format!(
+            "{field}:\n      got:  {got:?}\n      want: {want:?}"
+        ));
     }
 }
 
@@ -110,37 +132,57 @@ fn check_vector(v: &Value) -> Result<Vec<String>, String> {
         ("signed_headers", &signed.signed_headers),
         ("payload_hash", &signed.payload_hash),
         ("signature", signed.signature.as_deref().unwrap_or("<none>")),
-        ("authorization", signed.authorization.as_deref().unwrap_or("<none>")),
+        (
+            "authorization",
+            signed.authorization.as_deref().unwrap_or("<none>"),
+        ),
         ("uri", &signed.uri),
     ] {
         check_field(&mut problems, field, got, str_field(v, field)?);
     }
     if signed.canonical_query != signed.uri.split_once('?').map_or("", |(_, q)| q) {
-        problems.push(format!("canonical_query {:?} is not the query of uri {:?}", signed.canonical_query, signed.uri));
+        problems.push(format!(
+            "canonical_query {:?} is not the query of uri {:?}",
+            signed.canonical_query, signed.uri
+        ));
     }
     let path = req.path;
     if path.bytes().all(|b| b.is_ascii_graphic() && b != b'%') {
-        check_field(&mut problems, "wire_uri (plain path)", &signed.uri, str_field(v, "wire_uri")?);
+        check_field(
+            &mut problems,
+            "wire_uri (plain path)",
+            &signed.uri,
+            str_field(v, "wire_uri")?,
+        );
     }
 
-    let want_headers: BTreeMap<String, String> = string_map(v, "sent_headers")?.into_iter().collect();
+    let want_headers: BTreeMap<String, String> =
+        string_map(v, "sent_headers")?.into_iter().collect();
     let got_headers: BTreeMap<String, String> = signed.headers.iter().cloned().collect();
     if got_headers.len() != signed.headers.len() {
         problems.push("sent headers contain a duplicate name".to_owned());
     }
     if got_headers != want_headers {
-        problems.push(format!("sent_headers:\n      got:  {got_headers:?}\n      want: {want_headers:?}"));
+        problems.push(format!(
+            "sent_headers:\n      got:  {got_headers:?}\n      want: {want_headers:?}"
+        ));
     }
 
     // The server side: the signed request verifies, and tampering is caught.
-    let received = SignableRequest { headers: &signed.headers, ..req };
+    let received = SignableRequest {
+        headers: &signed.headers,
+        ..req
+    };
     match verify(&received, sk) {
         Ok(ok) => {
             if ok.access_key != ak {
                 problems.push(format!("verify returned access key {:?}", ok.access_key));
             }
             if ok.signed_headers.join(";") != signed.signed_headers {
-                problems.push(format!("verify returned signed headers {:?}", ok.signed_headers));
+                problems.push(format!(
+                    "verify returned signed headers {:?}",
+                    ok.signed_headers
+                ));
             }
         }
         Err(e) => problems.push(format!("verify rejected the signed request: {e}")),
@@ -148,13 +190,25 @@ fn check_vector(v: &Value) -> Result<Vec<String>, String> {
     if !body.is_empty() && signed.payload_hash != "UNSIGNED-PAYLOAD" {
         let mut tampered = body.to_vec();
         tampered[0] ^= 0x01;
-        let r = verify(&SignableRequest { body: &tampered, ..received }, sk);
+        let r = verify(
+            &SignableRequest {
+                body: &tampered,
+                ..received
+            },
+            sk,
+        );
         if r != Err(SignError::SignatureMismatch) {
             problems.push(format!("verify after a body change: {r:?}"));
         }
     }
     let tampered_path = format!("{path}x");
-    let r = verify(&SignableRequest { path: &tampered_path, ..received }, sk);
+    let r = verify(
+        &SignableRequest {
+            path: &tampered_path,
+            ..received
+        },
+        sk,
+    );
     if r != Err(SignError::SignatureMismatch) {
         problems.push(format!("verify after a path change: {r:?}"));
     }
@@ -166,7 +220,10 @@ fn signing_vectors() {
     let vectors = load_vectors();
     let mut failures = Vec::new();
     for (i, v) in vectors.iter().enumerate() {
-        let name = v.get("name").and_then(Value::as_str).map_or_else(|| format!("#{i}"), str::to_owned);
+        let name = v
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("#{i}"), str::to_owned);
         match check_vector(v) {
             Ok(problems) if problems.is_empty() => {}
             Ok(problems) => failures.push(format!("{name}:\n    {}", problems.join("\n    "))),
@@ -187,14 +244,28 @@ fn signing_vectors() {
 #[test]
 fn unsigned_payload_body_is_not_covered() {
     let headers = vec![
-        ("Content-Type".to_owned(), "application/octet-stream".to_owned()),
+        (
+            "Content-Type".to_owned(),
+            "application/octet-stream".to_owned(),
+        ),
         ("X-Sdk-Date".to_owned(), "20240120T000000Z".to_owned()),
     ];
-    let req = SignableRequest { method: "PUT", host: "h", path: "/u", query: &[], headers: &headers, body: b"abc" };
+    let req = SignableRequest {
+        method: "PUT",
+        host: "h",
+        path: "/u",
+        query: &[],
+        headers: &headers,
+        body: b"abc",
+    };
     let date = SdkDate::parse("20240120T000000Z").unwrap();
     let signed = sign(&req, "AK", "SK", &date).unwrap();
     assert_eq!(signed.payload_hash, "UNSIGNED-PAYLOAD");
-    let received = SignableRequest { headers: &signed.headers, body: b"xyz", ..req };
+    let received = SignableRequest {
+        headers: &signed.headers,
+        body: b"xyz",
+        ..req
+    };
     assert!(verify(&received, "SK").is_ok());
 }
 
@@ -202,13 +273,32 @@ fn unsigned_payload_body_is_not_covered() {
 #[test]
 fn existing_authorization_skips_signing() {
     let headers = vec![("authorization".to_owned(), " Bearer x ".to_owned())];
-    let query = vec![("b".to_owned(), "2".to_owned()), ("a".to_owned(), "1 2".to_owned())];
-    let req = SignableRequest { method: "GET", host: "h", path: "/p", query: &query, headers: &headers, body: b"" };
-    let signed = sign(&req, "AK", "SK", &SdkDate::parse("20240101T000000Z").unwrap()).unwrap();
+    let query = vec![
+        ("b".to_owned(), "2".to_owned()),
+        ("a".to_owned(), "1 2".to_owned()),
+    ];
+    let req = SignableRequest {
+        method: "GET",
+        host: "h",
+        path: "/p",
+        query: &query,
+        headers: &headers,
+        body: b"",
+    };
+    let signed = sign(
+        &req,
+        "AK",
+        "SK",
+        &SdkDate::parse("20240101T000000Z").unwrap(),
+    )
+    .unwrap();
     assert_eq!(signed.signature, None);
     assert_eq!(signed.authorization, None);
     assert_eq!(signed.uri, "/p?a=1%202&b=2");
-    assert_eq!(signed.headers, vec![("authorization".to_owned(), "Bearer x".to_owned())]);
+    assert_eq!(
+        signed.headers,
+        vec![("authorization".to_owned(), "Bearer x".to_owned())]
+    );
 }
 
 /// A malformed caller-supplied X-Sdk-Date is an error, not a panic; a missing one is added.
@@ -216,33 +306,84 @@ fn existing_authorization_skips_signing() {
 fn date_header_handling() {
     let date = SdkDate::parse("20240101T000000Z").unwrap();
     let bad = vec![("x-sdk-date".to_owned(), "2024-01-01".to_owned())];
-    let req = SignableRequest { method: "GET", host: "h", path: "/", query: &[], headers: &bad, body: b"" };
-    assert!(matches!(sign(&req, "AK", "SK", &date), Err(SignError::InvalidDate { .. })));
+    let req = SignableRequest {
+        method: "GET",
+        host: "h",
+        path: "/",
+        query: &[],
+        headers: &bad,
+        body: b"",
+    };
+    assert!(matches!(
+        sign(&req, "AK", "SK", &date),
+        Err(SignError::InvalidDate { .. })
+    ));
     let padded = vec![("x-sdk-date".to_owned(), " 20240202T020202Z\t".to_owned())];
-    let signed = sign(&SignableRequest { headers: &padded, ..req }, "AK", "SK", &date).unwrap();
+    let signed = sign(
+        &SignableRequest {
+            headers: &padded,
+            ..req
+        },
+        "AK",
+        "SK",
+        &date,
+    )
+    .unwrap();
     assert!(signed.string_to_sign.contains("\n20240202T020202Z\n"));
-    let signed = sign(&SignableRequest { headers: &[], ..req }, "AK", "SK", &date).unwrap();
-    assert_eq!(signed.headers[0], ("X-Sdk-Date".to_owned(), "20240101T000000Z".to_owned()));
+    let signed = sign(
+        &SignableRequest {
+            headers: &[],
+            ..req
+        },
+        "AK",
+        "SK",
+        &date,
+    )
+    .unwrap();
+    assert_eq!(
+        signed.headers[0],
+        ("X-Sdk-Date".to_owned(), "20240101T000000Z".to_owned())
+    );
     assert_eq!(signed.headers[1], ("Host".to_owned(), "h".to_owned()));
 }
 
 /// URL query strings built by reqwest (`+` for space) round-trip to the signer's raw pairs.
 #[test]
 fn query_pairs_round_trip_through_urls() {
-    let raw = vec![("k y".to_owned(), "a+b c/é".to_owned()), ("e".to_owned(), String::new())];
-    let mut url = url::Url::parse("http://127.0.0.1:8080/v1/p").unwrap();
+    let raw = vec![
+        ("k y".to_owned(), "a+b c/é".to_owned()),
+        ("e".to_owned(), String::new()),
+    ];
+    let mut url = reqwest::Url::parse("http://127.0.0.1:8080/v1/p").unwrap();
     url.query_pairs_mut().extend_pairs(raw.iter());
     assert_eq!(perftest_sdk::auth::query_pairs_from_url(&url), raw);
     let headers = vec![("X-Sdk-Date".to_owned(), "20240101T000000Z".to_owned())];
-    let req = SignableRequest { method: "GET", host: "h", path: "/v1/p", query: &raw, headers: &headers, body: b"" };
-    let signed = sign(&req, "AK", "SK", &SdkDate::parse("20240101T000000Z").unwrap()).unwrap();
+    let req = SignableRequest {
+        method: "GET",
+        host: "h",
+        path: "/v1/p",
+        query: &raw,
+        headers: &headers,
+        body: b"",
+    };
+    let signed = sign(
+        &req,
+        "AK",
+        "SK",
+        &SdkDate::parse("20240101T000000Z").unwrap(),
+    )
+    .unwrap();
     // What the client sends (the canonical query) parses back to the same pairs on the server.
-    let sent = url::Url::parse(&format!("http://h{}", signed.uri)).unwrap();
+    let sent = reqwest::Url::parse(&format!("http://h{}", signed.uri)).unwrap();
     let mut back = perftest_sdk::auth::query_pairs_from_url(&sent);
     let mut want = raw.clone();
     back.sort();
     want.sort();
     assert_eq!(back, want);
-    let received = SignableRequest { headers: &signed.headers, query: &back, ..req };
+    let received = SignableRequest {
+        headers: &signed.headers,
+        query: &back,
+        ..req
+    };
     assert!(verify(&received, "SK").is_ok());
 }

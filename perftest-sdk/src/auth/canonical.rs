@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of the empty string, used as the payload hash of every empty body.
-pub const EMPTY_PAYLOAD_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+pub const EMPTY_PAYLOAD_HASH: &str =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -83,7 +84,10 @@ pub(crate) fn canonical_query(pairs: &[(String, String)]) -> String {
     }
     let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
     sorted.sort_unstable();
-    let cap = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
+    let cap = pairs
+        .iter()
+        .map(|(k, v)| k.len() + v.len() + 2)
+        .sum::<usize>();
     let mut out = String::with_capacity(cap + cap / 4);
     for (i, (k, v)) in sorted.into_iter().enumerate() {
         if i > 0 {
@@ -112,18 +116,47 @@ pub(crate) fn py_strip(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
-/// Lower-cases a header name, borrowing when it already is lower-case ASCII.
+/// A header name ready for lower-casing: ASCII names are borrowed as they are and lower-cased
+/// on the fly (see [`HeaderLine`]); other names are Unicode-lower-cased up front, like Python's
+/// `str.lower()`.
 pub(crate) fn lower_name(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        Cow::Owned(name.to_lowercase())
-    } else {
+    if name.is_ascii() {
         Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.to_lowercase())
     }
 }
 
-/// Lower-case hex of `bytes` (SHA-256 sized or any other length).
+/// Appends `name` ASCII-lower-cased.
+pub(crate) fn push_lower(out: &mut String, name: &str) {
+    let start = out.len();
+    out.push_str(name);
+    if let Some(tail) = out.get_mut(start..) {
+        tail.make_ascii_lowercase();
+    }
+}
+
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the lower-case hex of `bytes` (table-driven; `hex::encode` goes through a char iterator).
+pub(crate) fn push_hex_lower(out: &mut String, bytes: &[u8]) {
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX_LOWER[usize::from(b >> 4)];
+            pair[1] = HEX_LOWER[usize::from(b & 0x0f)];
+        }
+        if let Some(Ok(text)) = buf.get(..chunk.len() * 2).map(std::str::from_utf8) {
+            out.push_str(text);
+        }
+    }
+}
+
+/// Lower-case hex of `bytes`.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    hex::encode(bytes)
+    let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex_lower(&mut out, bytes);
+    out
 }
 
 /// Lower-case hex SHA-256 of `data`.
@@ -148,10 +181,32 @@ where
         .map_or_else(|| sha256_hex(body), str::to_owned)
 }
 
-/// One signed header: lower-cased name and trimmed value.
+/// One signed header: name (lower-cased when written or compared, ASCII-wise) and trimmed value.
 pub(crate) struct HeaderLine<'a> {
     pub(crate) name: Cow<'a, str>,
     pub(crate) value: &'a str,
+}
+
+impl HeaderLine<'_> {
+    /// Orders by lower-cased name.
+    pub(crate) fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
+        self.name
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .cmp(other.name.bytes().map(|b| b.to_ascii_lowercase()))
+    }
+}
+
+/// `;`-joined lower-cased names.
+pub(crate) fn join_names(lines: &[HeaderLine<'_>]) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.name.len() + 1).sum());
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        push_lower(&mut out, &l.name);
+    }
+    out
 }
 
 /// Assembles the six-line canonical request. `headers` must already be in signing order.
@@ -163,7 +218,10 @@ pub(crate) fn canonical_request(
     signed_headers: &str,
     payload_hash: &str,
 ) -> String {
-    let header_len: usize = headers.iter().map(|h| h.name.len() + h.value.len() + 2).sum();
+    let header_len: usize = headers
+        .iter()
+        .map(|h| h.name.len() + h.value.len() + 2)
+        .sum();
     let cap = method.len()
         + path.len() * 3 / 2
         + 2
@@ -185,7 +243,7 @@ pub(crate) fn canonical_request(
     out.push_str(canonical_query);
     out.push('\n');
     for h in headers {
-        out.push_str(&h.name);
+        push_lower(&mut out, &h.name);
         out.push(':');
         out.push_str(h.value);
         out.push('\n');
@@ -222,16 +280,26 @@ mod tests {
 
     #[test]
     fn query_sorted_on_raw_strings() {
-        let q: Vec<(String, String)> = [("a/b", "1"), ("a.b", "2"), ("~", "3"), ("Z", "4"), ("é", "5"), ("a", "")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let q: Vec<(String, String)> = [
+            ("a/b", "1"),
+            ("a.b", "2"),
+            ("~", "3"),
+            ("Z", "4"),
+            ("é", "5"),
+            ("a", ""),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
         assert_eq!(canonical_query(&q), "Z=4&a=&a.b=2&a%2Fb=1&~=3&%C3%A9=5");
     }
 
     #[test]
     fn strip_matches_python() {
-        assert_eq!(py_strip(" \t\u{1c}\u{1f}\u{a0}\u{3000}x y\u{2029}\u{85}"), "x y");
+        assert_eq!(
+            py_strip(" \t\u{1c}\u{1f}\u{a0}\u{3000}x y\u{2029}\u{85}"),
+            "x y"
+        );
         assert_eq!(py_strip("\u{200b}x"), "\u{200b}x");
         assert_eq!(py_strip(""), "");
     }

@@ -3,9 +3,12 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::env::{home_dir, non_empty};
+use super::chain::{profile_lookup, Lookup};
+use super::env::non_empty;
 use super::profile::parse_profile;
-use super::{Env, MaskedAccessKey, ProcessEnv, Redacted, Signer};
+use super::{Env, MaskedAccessKey, Redacted, Signer};
+
+pub use super::chain::CredentialsChain;
 
 /// Environment variable holding the access key.
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -46,24 +49,38 @@ pub struct Credentials {
 
 impl Credentials {
     /// Creates credentials; an empty (or blank) access key or secret key is an error.
-    pub fn new(access_key: impl Into<String>, secret_key: impl Into<String>) -> Result<Self, CredentialsError> {
+    pub fn new(
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Result<Self, CredentialsError> {
         let (access_key, secret_key) = (access_key.into(), secret_key.into());
         if access_key.trim().is_empty() {
-            return Err(CredentialsError::Empty { field: "access key" });
+            return Err(CredentialsError::Empty {
+                field: "access key",
+            });
         }
         if secret_key.trim().is_empty() {
-            return Err(CredentialsError::Empty { field: "secret key" });
+            return Err(CredentialsError::Empty {
+                field: "secret key",
+            });
         }
-        Ok(Credentials { access_key, secret_key, security_token: None, project_id: None })
+        Ok(Credentials {
+            access_key,
+            secret_key,
+            security_token: None,
+            project_id: None,
+        })
     }
 
     /// Sets the temporary security token (sent as `X-Security-Token`); an empty one clears it.
+    #[must_use]
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
         self.security_token = Some(token.into()).filter(|t| !t.is_empty());
         self
     }
 
     /// Sets the project id (sent as `X-Project-Id`); an empty one clears it.
+    #[must_use]
     pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into()).filter(|p| !p.is_empty());
         self
@@ -111,8 +128,18 @@ impl Credentials {
     pub fn from_env_with(env: &dyn Env) -> Result<Option<Self>, CredentialsError> {
         let (ak, sk) = match (non_empty(env, ENV_AK), non_empty(env, ENV_SK)) {
             (None, None) => return Ok(None),
-            (Some(_), None) => return Err(CredentialsError::IncompleteEnv { present: ENV_AK, missing: ENV_SK }),
-            (None, Some(_)) => return Err(CredentialsError::IncompleteEnv { present: ENV_SK, missing: ENV_AK }),
+            (Some(_), None) => {
+                return Err(CredentialsError::IncompleteEnv {
+                    present: ENV_AK,
+                    missing: ENV_SK,
+                })
+            }
+            (None, Some(_)) => {
+                return Err(CredentialsError::IncompleteEnv {
+                    present: ENV_SK,
+                    missing: ENV_AK,
+                })
+            }
             (Some(ak), Some(sk)) => (ak, sk),
         };
         let mut creds = Credentials::new(ak, sk)?;
@@ -158,7 +185,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key", &MaskedAccessKey(&self.access_key))
             .field("secret_key", &Redacted)
-            .field("security_token", &self.security_token.as_ref().map(|_| Redacted))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| Redacted),
+            )
             .field("project_id", &self.project_id)
             .finish()
     }
@@ -236,102 +266,4 @@ pub enum CredentialsError {
         /// What was tried, `; `-separated.
         tried: String,
     },
-}
-
-/// Resolves credentials in the official order: explicit → environment variables → profile file.
-/// The first provider with credentials wins; a provider that finds broken configuration (only one
-/// of AK/SK, a malformed file…) stops the chain with that error.
-///
-/// ```
-/// use perftest_sdk::auth::{Credentials, CredentialsChain};
-/// use std::collections::HashMap;
-///
-/// let env = HashMap::from([
-///     ("HUAWEICLOUD_SDK_AK", "ENVAK"),
-///     ("HUAWEICLOUD_SDK_SK", "ENVSK"),
-///     ("HOME", "/nonexistent"),
-/// ]);
-/// assert_eq!(CredentialsChain::new().resolve_with(&env)?.access_key(), "ENVAK");
-/// let explicit = Credentials::new("MINE", "SECRET")?;
-/// let chain = CredentialsChain::new().with_explicit(explicit);
-/// assert_eq!(chain.resolve_with(&env)?.access_key(), "MINE");
-/// let err = CredentialsChain::new().resolve_with(&HashMap::from([("HOME", "/nonexistent")])).unwrap_err();
-/// assert!(err.to_string().contains("HUAWEICLOUD_SDK_AK"));
-/// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct CredentialsChain {
-    explicit: Option<Credentials>,
-}
-
-impl CredentialsChain {
-    /// A chain with no explicit credentials.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Puts `credentials` first in the chain.
-    pub fn with_explicit(mut self, credentials: Credentials) -> Self {
-        self.explicit = Some(credentials);
-        self
-    }
-
-    /// Resolves against the process environment.
-    pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
-        self.resolve_with(&ProcessEnv)
-    }
-
-    /// Resolves against `env` (files are still read from disk).
-    pub fn resolve_with(&self, env: &dyn Env) -> Result<Credentials, CredentialsError> {
-        if let Some(c) = &self.explicit {
-            return Ok(c.clone());
-        }
-        let mut tried = vec![format!("explicit credentials (none given), environment variables {ENV_AK}/{ENV_SK} (unset)")];
-        if let Some(c) = Credentials::from_env_with(env)? {
-            return Ok(c);
-        }
-        match profile_lookup(env)? {
-            Lookup::Found(c) => Ok(c),
-            Lookup::NotFound(what) => {
-                tried.push(what);
-                Err(CredentialsError::NotFound { tried: tried.join("; ") })
-            }
-        }
-    }
-}
-
-enum Lookup {
-    Found(Credentials),
-    NotFound(String),
-}
-
-fn profile_lookup(env: &dyn Env) -> Result<Lookup, CredentialsError> {
-    let (path, explicit) = match non_empty(env, ENV_CREDENTIALS_FILE) {
-        Some(p) => (PathBuf::from(p), true),
-        None => match home_dir(env) {
-            Some(home) => (home.join(".huaweicloud").join("credentials"), false),
-            None => {
-                return Ok(Lookup::NotFound(format!(
-                    "credentials file (neither {ENV_CREDENTIALS_FILE}, HOME nor USERPROFILE is set)"
-                )))
-            }
-        },
-    };
-    let content = match std::fs::read_to_string(&path) {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if explicit {
-                return Err(CredentialsError::FileNotFound { variable: ENV_CREDENTIALS_FILE, path });
-            }
-            return Ok(Lookup::NotFound(format!("credentials file {} (not found)", path.display())));
-        }
-        Err(source) => return Err(CredentialsError::Read { path, source }),
-    };
-    match parse_profile(&path, &content)? {
-        Some(c) => Ok(Lookup::Found(c)),
-        None => Ok(Lookup::NotFound(format!(
-            "credentials file {} (no [basiccredentials] or [basic] section)",
-            path.display()
-        ))),
-    }
 }

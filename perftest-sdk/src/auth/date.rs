@@ -28,7 +28,9 @@ impl SdkDate {
     /// Parses exactly `YYYYMMDDTHHMMSSZ` (16 ASCII characters, a real calendar date, year ≥ 1,
     /// seconds 00–59). Surrounding whitespace is not accepted; trim first if needed.
     pub fn parse(s: &str) -> Result<Self, SignError> {
-        let invalid = || SignError::InvalidDate { value: truncate_for_message(s) };
+        let invalid = || SignError::InvalidDate {
+            value: truncate_for_message(s),
+        };
         let b: [u8; 16] = s.as_bytes().try_into().map_err(|_| invalid())?;
         let digits_ok = b
             .iter()
@@ -37,7 +39,10 @@ impl SdkDate {
         if !digits_ok || b[8] != b'T' || b[15] != b'Z' {
             return Err(invalid());
         }
-        let num = |r: std::ops::Range<usize>| b[r].iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0'));
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter()
+                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0'))
+        };
         let (year, month, day) = (num(0..4), num(4..6), num(6..8));
         let (hour, minute, second) = (num(9..11), num(11..13), num(13..15));
         let valid = year >= 1
@@ -70,7 +75,8 @@ impl SdkDate {
             Err(e) => {
                 let d = e.duration();
                 let whole = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-                0i64.saturating_sub(whole).saturating_sub(i64::from(d.subsec_nanos() > 0))
+                0i64.saturating_sub(whole)
+                    .saturating_sub(i64::from(d.subsec_nanos() > 0))
             }
         };
         Self::from_unix_seconds(secs)
@@ -97,7 +103,9 @@ impl SdkDate {
     /// Seconds since the Unix epoch (negative before 1970), e.g. to check clock skew.
     pub fn unix_seconds(&self) -> i64 {
         let num = |r: std::ops::Range<usize>| {
-            self.0[r].iter().fold(0i64, |acc, c| acc * 10 + i64::from(c.wrapping_sub(b'0')))
+            self.0[r]
+                .iter()
+                .fold(0i64, |acc, c| acc * 10 + i64::from(c.wrapping_sub(b'0')))
         };
         let days = days_from_civil(num(0..4), num(4..6), num(6..8));
         days * SECS_PER_DAY + num(9..11) * 3600 + num(11..13) * 60 + num(13..15)
@@ -201,13 +209,28 @@ mod tests {
 
     #[test]
     fn round_trips_and_clamps() {
-        for s in ["19700101T000000Z", "20240229T235959Z", "19691231T235959Z", "00010101T000000Z", "99991231T235959Z"] {
+        for s in [
+            "19700101T000000Z",
+            "20240229T235959Z",
+            "19691231T235959Z",
+            "00010101T000000Z",
+            "99991231T235959Z",
+        ] {
             let d = SdkDate::parse(s).unwrap();
             assert_eq!(SdkDate::from_unix_seconds(d.unix_seconds()), d, "{s}");
         }
-        assert_eq!(SdkDate::from_unix_seconds(i64::MIN).as_str(), "00010101T000000Z");
-        assert_eq!(SdkDate::from_unix_seconds(i64::MAX).as_str(), "99991231T235959Z");
+        assert_eq!(
+            SdkDate::from_unix_seconds(i64::MIN).as_str(),
+            "00010101T000000Z"
+        );
+        assert_eq!(
+            SdkDate::from_unix_seconds(i64::MAX).as_str(),
+            "99991231T235959Z"
+        );
         let before = UNIX_EPOCH - Duration::from_millis(500);
-        assert_eq!(SdkDate::from_system_time(before).as_str(), "19691231T235959Z");
+        assert_eq!(
+            SdkDate::from_system_time(before).as_str(),
+            "19691231T235959Z"
+        );
     }
 }

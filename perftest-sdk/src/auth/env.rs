@@ -62,10 +62,14 @@ impl<E: Env + ?Sized> Env for &E {
 
 /// `name`'s value trimmed, `None` when unset or blank.
 pub(crate) fn non_empty(env: &dyn Env, name: &str) -> Option<String> {
-    env.var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    env.var(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// The user's home directory from `HOME`, else `USERPROFILE`.
 pub(crate) fn home_dir(env: &dyn Env) -> Option<PathBuf> {
-    non_empty(env, "HOME").or_else(|| non_empty(env, "USERPROFILE")).map(PathBuf::from)
+    non_empty(env, "HOME")
+        .or_else(|| non_empty(env, "USERPROFILE"))
+        .map(PathBuf::from)
 }

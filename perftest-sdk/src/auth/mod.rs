@@ -25,10 +25,12 @@
 //! ```
 
 mod canonical;
+mod chain;
 pub mod credentials;
 mod date;
 mod env;
 mod profile;
+mod signed;
 pub mod signer;
 mod verify;
 
@@ -37,8 +39,8 @@ use std::fmt;
 pub use canonical::{encode_component, EMPTY_PAYLOAD_HASH};
 pub use credentials::{Credentials, CredentialsChain, CredentialsError};
 pub use date::SdkDate;
-pub use env::{Env, ProcessEnv};
 pub(crate) use env::{home_dir, non_empty};
+pub use env::{Env, ProcessEnv};
 pub use signer::{sign, SignableRequest, Signed, Signer};
 pub use verify::{
     parse_authorization, query_pairs_from_str, query_pairs_from_url, verify, ParsedAuthorization,

@@ -18,13 +18,20 @@ struct Section {
 }
 
 fn malformed(path: &Path, line: usize, reason: &str) -> CredentialsError {
-    CredentialsError::Malformed { path: path.to_path_buf(), line, reason: reason.to_owned() }
+    CredentialsError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        reason: reason.to_owned(),
+    }
 }
 
 /// Parses a credentials profile. `Ok(None)` when neither wanted section is present. Section
 /// names and keys are case-insensitive; `#`/`;` start comment lines; `key = value` or
 /// `key: value`; unknown keys and sections are ignored (but must still be well-formed).
-pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credentials>, CredentialsError> {
+pub(crate) fn parse_profile(
+    path: &Path,
+    content: &str,
+) -> Result<Option<Credentials>, CredentialsError> {
     let content = content.strip_prefix('\u{feff}').unwrap_or(content);
     let mut sections: Vec<Section> = Vec::new();
     // Index into `sections` of the current wanted section; `Some(None)` = inside another section.
@@ -38,7 +45,9 @@ pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credent
         if let Some(rest) = line.strip_prefix('[') {
             let name = rest
                 .strip_suffix(']')
-                .ok_or_else(|| malformed(path, line_no, "section header is missing its closing `]`"))?
+                .ok_or_else(|| {
+                    malformed(path, line_no, "section header is missing its closing `]`")
+                })?
                 .trim()
                 .to_ascii_lowercase();
             if name.is_empty() {
@@ -48,7 +57,10 @@ pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credent
                 let pos = match sections.iter().position(|s| s.name == name) {
                     Some(p) => p,
                     None => {
-                        sections.push(Section { name, ..Section::default() });
+                        sections.push(Section {
+                            name,
+                            ..Section::default()
+                        });
                         sections.len() - 1
                     }
                 };
@@ -59,7 +71,11 @@ pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credent
             continue;
         }
         let (key, value) = line.split_once(['=', ':']).ok_or_else(|| {
-            malformed(path, line_no, "expected `key = value`, a `[section]` header or a `#`/`;` comment")
+            malformed(
+                path,
+                line_no,
+                "expected `key = value`, a `[section]` header or a `#`/`;` comment",
+            )
         })?;
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim();
@@ -81,7 +97,10 @@ pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credent
         };
         *slot = Some(value.to_owned()).filter(|v| !v.is_empty());
     }
-    let Some(pos) = SECTIONS.iter().find_map(|want| sections.iter().position(|s| s.name == *want)) else {
+    let Some(pos) = SECTIONS
+        .iter()
+        .find_map(|want| sections.iter().position(|s| s.name == *want))
+    else {
         return Ok(None);
     };
     let mut section = sections.swap_remove(pos);
@@ -90,8 +109,14 @@ pub(crate) fn parse_profile(path: &Path, content: &str) -> Result<Option<Credent
         section: name.to_owned(),
         key,
     };
-    let ak = section.ak.take().ok_or_else(|| missing("ak", &section.name))?;
-    let sk = section.sk.take().ok_or_else(|| missing("sk", &section.name))?;
+    let ak = section
+        .ak
+        .take()
+        .ok_or_else(|| missing("ak", &section.name))?;
+    let sk = section
+        .sk
+        .take()
+        .ok_or_else(|| missing("sk", &section.name))?;
     let mut creds = Credentials::new(ak, sk)?;
     if let Some(token) = section.security_token.take() {
         creds = creds.with_security_token(token);

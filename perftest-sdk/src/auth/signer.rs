@@ -56,62 +56,6 @@ pub struct SignableRequest<'a> {
     pub body: &'a [u8],
 }
 
-/// The outcome of signing: every intermediate value plus what to send.
-///
-/// `Debug` redacts `X-Security-Token` values.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Signed {
-    /// The six-line canonical request (empty when signing was skipped).
-    pub canonical_request: String,
-    /// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>` (empty when skipped).
-    pub string_to_sign: String,
-    /// Lower-case signed header names joined with `;` (empty when skipped).
-    pub signed_headers: String,
-    /// Payload hash used in the canonical request (empty when skipped).
-    pub payload_hash: String,
-    /// Lower-case hex signature; `None` when the request already carried `Authorization`.
-    pub signature: Option<String>,
-    /// The `Authorization` value added; `None` when the request already carried one.
-    pub authorization: Option<String>,
-    /// Request target to send: the path as given, plus `?` and the canonical query when non-empty.
-    pub uri: String,
-    /// Canonical query string (sorted, encoded); also the query part of [`Signed::uri`].
-    pub canonical_query: String,
-    /// Headers to send, values trimmed: the caller's in order, then any added
-    /// `X-Sdk-Content-Sha256`, `X-Sdk-Date`, `Host`, and finally `Authorization`.
-    pub headers: Vec<(String, String)>,
-}
-
-impl fmt::Debug for Signed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let v = if n.eq_ignore_ascii_case("x-security-token") { "<redacted>" } else { v.as_str() };
-                (n.as_str(), v)
-            })
-            .collect();
-        let canonical: String = self
-            .canonical_request
-            .split('\n')
-            .map(|l| if l.starts_with("x-security-token:") { "x-security-token:<redacted>" } else { l })
-            .collect::<Vec<_>>()
-            .join("\n");
-        f.debug_struct("Signed")
-            .field("canonical_request", &canonical)
-            .field("string_to_sign", &self.string_to_sign)
-            .field("signed_headers", &self.signed_headers)
-            .field("payload_hash", &self.payload_hash)
-            .field("signature", &self.signature)
-            .field("authorization", &self.authorization)
-            .field("uri", &self.uri)
-            .field("canonical_query", &self.canonical_query)
-            .field("headers", &headers)
-            .finish()
-    }
-}
-
 /// A reusable signer holding the access key and a pre-keyed HMAC state.
 ///
 /// ```
@@ -169,7 +113,10 @@ pub(crate) fn hmac_for_key(key: &[u8]) -> HmacSha256 {
 impl Signer {
     /// Creates a signer for an access key / secret key pair.
     pub fn new(access_key: &str, secret_key: &str) -> Self {
-        Signer { access_key: access_key.to_owned(), mac: hmac_for_key(secret_key.as_bytes()) }
+        Signer {
+            access_key: access_key.to_owned(),
+            mac: hmac_for_key(secret_key.as_bytes()),
+        }
     }
 
     /// The access key put in `Authorization: … Access=<AK>`.
@@ -194,8 +141,16 @@ impl Signer {
         let uri = canonical::build_uri(req.path, &canonical_query);
         let mut headers: Vec<(String, String)> = Vec::with_capacity(req.headers.len() + 4);
 
-        if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("authorization")) {
-            headers.extend(req.headers.iter().map(|(n, v)| (n.clone(), canonical::py_strip(v).to_owned())));
+        if req
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+        {
+            headers.extend(
+                req.headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), canonical::py_strip(v).to_owned())),
+            );
             return Ok(Signed {
                 canonical_request: String::new(),
                 string_to_sign: String::new(),
@@ -210,15 +165,27 @@ impl Signer {
         }
 
         // 1.1 pre-processing: unsigned-payload marker, date, host.
-        let unsigned = req.headers.iter().find(|(n, _)| n == "Content-Type").is_some_and(|(_, v)| {
-            !v.is_empty() && !v.starts_with("application/json") && !v.starts_with("application/bson")
-        });
-        let date_header = req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(HEADER_DATE));
+        let unsigned = req
+            .headers
+            .iter()
+            .find(|(n, _)| n == "Content-Type")
+            .is_some_and(|(_, v)| {
+                !v.is_empty()
+                    && !v.starts_with("application/json")
+                    && !v.starts_with("application/bson")
+            });
+        let date_header = req
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(HEADER_DATE));
         let date = match date_header {
             Some((_, v)) => SdkDate::parse(canonical::py_strip(v))?,
             None => *date,
         };
-        let add_host = !req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host"));
+        let add_host = !req
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("host"));
 
         let mut marker_set = false;
         for (n, v) in req.headers {
@@ -230,7 +197,10 @@ impl Signer {
             }
         }
         if unsigned && !marker_set {
-            headers.push((HEADER_CONTENT_SHA256.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+            headers.push((
+                HEADER_CONTENT_SHA256.to_owned(),
+                UNSIGNED_PAYLOAD.to_owned(),
+            ));
         }
         if date_header.is_none() {
             headers.push((HEADER_DATE.to_owned(), date.as_str().to_owned()));
@@ -243,12 +213,17 @@ impl Signer {
             let mut lines: Vec<HeaderLine<'_>> = headers
                 .iter()
                 .filter(|(n, _)| !n.contains('_'))
-                .map(|(n, v)| HeaderLine { name: canonical::lower_name(n), value: v })
+                .map(|(n, v)| HeaderLine {
+                    name: canonical::lower_name(n),
+                    value: v,
+                })
                 .collect();
-            lines.sort_by(|a, b| a.name.cmp(&b.name));
-            let signed_headers = join_names(&lines);
-            let payload_hash =
-                canonical::payload_hash(req.body, headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            lines.sort_by(HeaderLine::cmp_name);
+            let signed_headers = canonical::join_names(&lines);
+            let payload_hash = canonical::payload_hash(
+                req.body,
+                headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            );
             let cr = canonical::canonical_request(
                 req.method,
                 req.path,
@@ -281,17 +256,6 @@ impl Signer {
     }
 }
 
-pub(crate) fn join_names(lines: &[HeaderLine<'_>]) -> String {
-    let mut out = String::with_capacity(lines.iter().map(|l| l.name.len() + 1).sum());
-    for (i, l) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(&l.name);
-    }
-    out
-}
-
 pub(crate) fn string_to_sign(date: &SdkDate, canonical_request: &str) -> String {
     let hash = Sha256::digest(canonical_request.as_bytes());
     let mut out = String::with_capacity(ALGORITHM.len() + 16 + 64 + 2);
@@ -299,7 +263,7 @@ pub(crate) fn string_to_sign(date: &SdkDate, canonical_request: &str) -> String 
     out.push('\n');
     out.push_str(date.as_str());
     out.push('\n');
-    out.push_str(&canonical::hex_lower(&hash));
+    canonical::push_hex_lower(&mut out, &hash);
     out
 }
 
@@ -326,4 +290,5 @@ pub fn sign(
     Signer::new(access_key, secret_key).sign(req, date)
 }
 
+pub use super::signed::Signed;
 pub use super::verify::{verify, VerifiedAuthorization};

@@ -29,7 +29,9 @@ pub struct VerifiedAuthorization {
 }
 
 fn malformed(reason: impl Into<String>) -> SignError {
-    SignError::MalformedAuthorization { reason: reason.into() }
+    SignError::MalformedAuthorization {
+        reason: reason.into(),
+    }
 }
 
 /// Parses an `Authorization` header value (whitespace around parts is tolerated; keys are
@@ -49,14 +51,16 @@ pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, SignError
     let value = canonical::py_strip(value);
     let (algorithm, rest) = value.split_once(' ').unwrap_or((value, ""));
     if algorithm != ALGORITHM {
-        return Err(SignError::UnsupportedAlgorithm { algorithm: algorithm.chars().take(64).collect() });
+        return Err(SignError::UnsupportedAlgorithm {
+            algorithm: algorithm.chars().take(64).collect(),
+        });
     }
     let (mut access, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let part = part.trim();
-        let (key, val) = part
-            .split_once('=')
-            .ok_or_else(|| malformed(format!("expected `key=value`, found {:?}", truncate(part))))?;
+        let (key, val) = part.split_once('=').ok_or_else(|| {
+            malformed(format!("expected `key=value`, found {:?}", truncate(part)))
+        })?;
         let slot = match key.trim() {
             "Access" => &mut access,
             "SignedHeaders" => &mut signed,
@@ -67,14 +71,22 @@ pub fn parse_authorization(value: &str) -> Result<ParsedAuthorization, SignError
             return Err(malformed(format!("field {} appears twice", key.trim())));
         }
     }
-    let access = access.filter(|s| !s.is_empty()).ok_or_else(|| malformed("missing Access"))?;
-    let signed = signed.filter(|s| !s.is_empty()).ok_or_else(|| malformed("missing SignedHeaders"))?;
+    let access = access
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| malformed("missing Access"))?;
+    let signed = signed
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| malformed("missing SignedHeaders"))?;
     let signature = signature.ok_or_else(|| malformed("missing Signature"))?;
     let signature = match hex::decode(signature) {
         Ok(bytes) if bytes.len() == 32 => bytes,
         _ => return Err(malformed("Signature is not 64 hex digits")),
     };
-    Ok(ParsedAuthorization { access_key: access.to_owned(), signed_headers: signed.to_owned(), signature })
+    Ok(ParsedAuthorization {
+        access_key: access.to_owned(),
+        signed_headers: signed.to_owned(),
+        signature,
+    })
 }
 
 fn truncate(s: &str) -> String {
@@ -99,7 +111,10 @@ fn truncate(s: &str) -> String {
 /// assert_eq!(verify(&received, "other"), Err(SignError::SignatureMismatch));
 /// # Ok::<(), SignError>(())
 /// ```
-pub fn verify(req: &SignableRequest<'_>, secret_key: &str) -> Result<VerifiedAuthorization, SignError> {
+pub fn verify(
+    req: &SignableRequest<'_>,
+    secret_key: &str,
+) -> Result<VerifiedAuthorization, SignError> {
     let auth = req
         .headers
         .iter()
@@ -122,10 +137,18 @@ pub fn verify(req: &SignableRequest<'_>, secret_key: &str) -> Result<VerifiedAut
             .iter()
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .nth(nth)
-            .ok_or_else(|| SignError::MissingSignedHeader { name: truncate(name) })?;
-        lines.push(HeaderLine { name: std::borrow::Cow::Borrowed(name), value: canonical::py_strip(&value.1) });
+            .ok_or_else(|| SignError::MissingSignedHeader {
+                name: truncate(name),
+            })?;
+        lines.push(HeaderLine {
+            name: std::borrow::Cow::Borrowed(name),
+            value: canonical::py_strip(&value.1),
+        });
     }
-    let payload_hash = canonical::payload_hash(req.body, req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let payload_hash = canonical::payload_hash(
+        req.body,
+        req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    );
     let canonical_query = canonical::canonical_query(req.query);
     let canonical_request = canonical::canonical_request(
         req.method,
@@ -138,7 +161,8 @@ pub fn verify(req: &SignableRequest<'_>, secret_key: &str) -> Result<VerifiedAut
     let sts = signer::string_to_sign(&date, &canonical_request);
     let mut mac = hmac_for_key(secret_key.as_bytes());
     mac.update(sts.as_bytes());
-    mac.verify_slice(&parsed.signature).map_err(|_| SignError::SignatureMismatch)?;
+    mac.verify_slice(&parsed.signature)
+        .map_err(|_| SignError::SignatureMismatch)?;
     Ok(VerifiedAuthorization {
         access_key: parsed.access_key,
         signed_headers: names.into_iter().map(str::to_owned).collect(),
@@ -161,7 +185,9 @@ pub fn verify(req: &SignableRequest<'_>, secret_key: &str) -> Result<VerifiedAut
 /// ]);
 /// ```
 pub fn query_pairs_from_url(url: &url::Url) -> Vec<(String, String)> {
-    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// Like [`query_pairs_from_url`] for a bare query string (without the leading `?`).
@@ -172,7 +198,9 @@ pub fn query_pairs_from_url(url: &url::Url) -> Vec<(String, String)> {
 /// assert_eq!(query_pairs_from_str("k%20=v"), vec![("k ".to_owned(), "v".to_owned())]);
 /// ```
 pub fn query_pairs_from_str(query: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -181,12 +209,17 @@ mod tests {
     use crate::auth::sign;
 
     fn headers(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect()
+        list.iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn tampered_signature_is_rejected() {
-        let hdrs = headers(&[("Content-Type", "application/json"), ("X-Sdk-Date", "20240301T120000Z")]);
+        let hdrs = headers(&[
+            ("Content-Type", "application/json"),
+            ("X-Sdk-Date", "20240301T120000Z"),
+        ]);
         let query = vec![("limit".to_owned(), "10".to_owned())];
         let req = SignableRequest {
             method: "POST",
@@ -198,7 +231,10 @@ mod tests {
         };
         let date = SdkDate::from_unix_seconds(0);
         let signed = sign(&req, "AK", "SK", &date).unwrap();
-        let ok = SignableRequest { headers: &signed.headers, ..req };
+        let ok = SignableRequest {
+            headers: &signed.headers,
+            ..req
+        };
         let v = verify(&ok, "SK").unwrap();
         assert_eq!(v.access_key, "AK");
         assert_eq!(v.signed_headers, ["content-type", "host", "x-sdk-date"]);
@@ -209,14 +245,38 @@ mod tests {
         let auth = &mut tampered.last_mut().unwrap().1;
         let last = auth.pop().unwrap();
         auth.push(if last == '0' { '1' } else { '0' });
-        let bad = SignableRequest { headers: &tampered, ..req };
+        let bad = SignableRequest {
+            headers: &tampered,
+            ..req
+        };
         assert_eq!(verify(&bad, "SK"), Err(SignError::SignatureMismatch));
 
         // Other changes.
-        assert_eq!(verify(&SignableRequest { body: b"{\"a\":2}", ..ok }, "SK"), Err(SignError::SignatureMismatch));
+        assert_eq!(
+            verify(
+                &SignableRequest {
+                    body: b"{\"a\":2}",
+                    ..ok
+                },
+                "SK"
+            ),
+            Err(SignError::SignatureMismatch)
+        );
         let q2 = vec![("limit".to_owned(), "11".to_owned())];
-        assert_eq!(verify(&SignableRequest { query: &q2, ..ok }, "SK"), Err(SignError::SignatureMismatch));
-        assert_eq!(verify(&SignableRequest { method: "PUT", ..ok }, "SK"), Err(SignError::SignatureMismatch));
+        assert_eq!(
+            verify(&SignableRequest { query: &q2, ..ok }, "SK"),
+            Err(SignError::SignatureMismatch)
+        );
+        assert_eq!(
+            verify(
+                &SignableRequest {
+                    method: "PUT",
+                    ..ok
+                },
+                "SK"
+            ),
+            Err(SignError::SignatureMismatch)
+        );
         assert_eq!(verify(&ok, "SK2"), Err(SignError::SignatureMismatch));
     }
 
@@ -225,7 +285,14 @@ mod tests {
         let sig = "0".repeat(64);
         let check = |hdrs: &[(&str, &str)], expect: &dyn Fn(&SignError) -> bool| {
             let h = headers(hdrs);
-            let req = SignableRequest { method: "GET", host: "h", path: "/", query: &[], headers: &h, body: b"" };
+            let req = SignableRequest {
+                method: "GET",
+                host: "h",
+                path: "/",
+                query: &[],
+                headers: &h,
+                body: b"",
+            };
             let err = verify(&req, "SK").unwrap_err();
             assert!(expect(&err), "{hdrs:?} gave {err:?}");
         };
@@ -236,19 +303,36 @@ mod tests {
         check(&[("Authorization", "SDK-HMAC-SHA256 Access=a")], &|e| {
             matches!(e, SignError::MalformedAuthorization { .. })
         });
-        check(&[("Authorization", "SDK-HMAC-SHA256 Access=a, SignedHeaders=host, Signature=zz")], &|e| {
-            matches!(e, SignError::MalformedAuthorization { .. })
-        });
+        check(
+            &[(
+                "Authorization",
+                "SDK-HMAC-SHA256 Access=a, SignedHeaders=host, Signature=zz",
+            )],
+            &|e| matches!(e, SignError::MalformedAuthorization { .. }),
+        );
         let good = format!("SDK-HMAC-SHA256 Access=a, SignedHeaders=host;x-foo, Signature={sig}");
-        check(&[("authorization", &good)], &|e| *e == SignError::MissingDate);
-        check(&[("authorization", &good), ("x-sdk-date", "yesterday")], &|e| {
-            matches!(e, SignError::InvalidDate { .. })
-        });
-        check(&[("authorization", &good), ("x-sdk-date", "20240101T000000Z"), ("Host", "h")], &|e| {
-            matches!(e, SignError::MissingSignedHeader { name } if name == "x-foo")
+        check(&[("authorization", &good)], &|e| {
+            *e == SignError::MissingDate
         });
         check(
-            &[("authorization", &good), ("x-sdk-date", "20240101T000000Z"), ("Host", "h"), ("X-Foo", "1")],
+            &[("authorization", &good), ("x-sdk-date", "yesterday")],
+            &|e| matches!(e, SignError::InvalidDate { .. }),
+        );
+        check(
+            &[
+                ("authorization", &good),
+                ("x-sdk-date", "20240101T000000Z"),
+                ("Host", "h"),
+            ],
+            &|e| matches!(e, SignError::MissingSignedHeader { name } if name == "x-foo"),
+        );
+        check(
+            &[
+                ("authorization", &good),
+                ("x-sdk-date", "20240101T000000Z"),
+                ("Host", "h"),
+                ("X-Foo", "1"),
+            ],
             &|e| *e == SignError::SignatureMismatch,
         );
     }
@@ -261,7 +345,11 @@ mod tests {
             let mut b = <signer::HmacSha256 as Mac>::new_from_slice(&key).unwrap();
             a.update(b"msg");
             b.update(b"msg");
-            assert_eq!(a.finalize().into_bytes(), b.finalize().into_bytes(), "key length {len}");
+            assert_eq!(
+                a.finalize().into_bytes(),
+                b.finalize().into_bytes(),
+                "key length {len}"
+            );
         }
     }
 }
