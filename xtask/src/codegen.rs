@@ -149,3 +149,21 @@ fn diff_summary(old: &str, new: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_is_deterministic_and_sees_every_description() {
+        let path = workspace_root().join(SPEC_PATH);
+        let (_, spec) = load_spec(&path).expect("the committed spec lints clean");
+        let first = generate(&spec).unwrap();
+        assert!(first == generate(&spec).unwrap(), "same spec, same bytes");
+        assert!(first.starts_with(HEADER));
+
+        let text = fs::read_to_string(&path).unwrap().replacen("Agent (probe) ID", "Agent (probe) identifier", 1);
+        let edited: OpenAPI = serde_yaml::from_str(&text).unwrap();
+        assert!(first != generate(&edited).unwrap(), "a changed description must change the output");
+    }
+}
