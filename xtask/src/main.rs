@@ -3,6 +3,7 @@
 mod codegen;
 mod dispatch;
 mod lint;
+mod spec_diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,15 @@ enum Command {
     },
     /// Lint the spec against the rules progenitor needs, without generating.
     Lint,
+    /// Compare openapi/cpts.yaml at a git revision with the working copy; print Markdown.
+    SpecDiff {
+        /// The git revision to compare with.
+        #[arg(default_value = "HEAD")]
+        rev: String,
+        /// Exit non-zero when any change breaks clients.
+        #[arg(long)]
+        deny_breaking: bool,
+    },
 }
 
 /// The workspace root (the parent of this crate's directory).
@@ -38,6 +48,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check } => codegen::run(check),
+        Command::SpecDiff { rev, deny_breaking } => spec_diff::run(&rev, deny_breaking),
         Command::Lint => codegen::load_spec(&workspace_root().join(codegen::SPEC_PATH)).map(|(_, spec)| {
             println!("spec ok: {} operations", lint::operation_count(&spec));
             true
