@@ -74,12 +74,12 @@ async fn execute(client: &Client, request: Request) -> reqwest::Result<Response>
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
         let success = matches!(outcome, Outcome::Status(s) if !s.is_client_error() && !s.is_server_error());
-        let wait = state.retry.backoff(attempt, retry_after, rand::random::<f64>());
         let give_up = success
             || last
             || attempt >= state.retry.attempts()
-            || !state.retry.should_retry(&method, outcome)
-            || started.elapsed() + wait >= state.overall_timeout;
+            || !state.retry.should_retry(&method, outcome);
+        let wait = if give_up { Duration::ZERO } else { state.retry.backoff(attempt, retry_after, rand::random::<f64>()) };
+        let give_up = give_up || started.elapsed() + wait >= state.overall_timeout;
         if give_up {
             let span = tracing::Span::current();
             span.record("attempts", attempt);
@@ -106,8 +106,9 @@ async fn send(client: &Client, req: Request) -> reqwest::Result<Response> {
 
 /// Once per call: the path encoded as the official SDK encodes it, the headers it sends.
 fn prepare(state: &ClientState, mut req: Request) -> Request {
-    let path = normalize_path(req.url().path());
-    req.url_mut().set_path(&path);
+    if let Some(path) = normalize_path(req.url().path()) {
+        req.url_mut().set_path(&path);
+    }
     let headers = req.headers_mut();
     // progenitor's api-version header and Accept: application/json are not what the official SDK sends.
     headers.remove("api-version");
@@ -130,11 +131,18 @@ fn prepare(state: &ClientState, mut req: Request) -> Request {
 
 /// Re-encode each path segment with the unreserved-only set (`quote(v, safe='')` in the official SDK).
 /// Segments come percent-encoded from the generated code, where a `/` inside a value is `%2F`.
-fn normalize_path(path: &str) -> String {
-    path.split('/')
+/// `None` when the path is already in that form (the common case: ids and plain names).
+fn normalize_path(path: &str) -> Option<String> {
+    let plain = path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~'));
+    if plain {
+        return None;
+    }
+    let encoded = path
+        .split('/')
         .map(|seg| auth::encode_component(&percent_encoding::percent_decode_str(seg).decode_utf8_lossy()))
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    (encoded != path).then_some(encoded)
 }
 
 fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
@@ -182,16 +190,17 @@ fn sign(state: &ClientState, req: &mut Request, date: &SdkDate) {
         tracing::warn!("request could not be signed");
         return;
     };
-    let canonical_query = signed.canonical_query.clone();
-    for (name, value) in signed.headers {
-        if let (Ok(n), Ok(mut v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
-            if n == reqwest::header::AUTHORIZATION {
-                v.set_sensitive(true);
-            }
-            req.headers_mut().insert(n, v);
-        }
+    // Date, Host and the other signed headers were set above exactly as signed; what the signer adds
+    // is the Authorization header (a JSON body never needs the unsigned-payload marker).
+    if let Some(Ok(mut v)) = signed.authorization.as_deref().map(HeaderValue::from_str) {
+        v.set_sensitive(true);
+        req.headers_mut().insert(reqwest::header::AUTHORIZATION, v);
     }
-    req.url_mut().set_query((!canonical_query.is_empty()).then_some(canonical_query.as_str()));
+    // The query travels in canonical order and encoding, as the official SDK sends it.
+    let canonical = (!signed.canonical_query.is_empty()).then_some(signed.canonical_query.as_str());
+    if req.url().query() != canonical {
+        req.url_mut().set_query(canonical);
+    }
 }
 
 fn clone_without_body(req: &Request) -> Request {
@@ -228,8 +237,9 @@ mod tests {
 
     #[test]
     fn path_segments_are_encoded_like_the_official_sdk() {
-        assert_eq!(normalize_path("/v1/p/cases/a%20b/target/x%2Fy"), "/v1/p/cases/a%20b/target/x%2Fy");
-        assert_eq!(normalize_path("/v1/p/x:y@z!"), "/v1/p/x%3Ay%40z%21");
-        assert_eq!(normalize_path("/v1/p/%E4%B8%AD~._-"), "/v1/p/%E4%B8%AD~._-");
+        assert_eq!(normalize_path("/v1/p/cases/a%20b/target/x%2Fy"), None);
+        assert_eq!(normalize_path("/v1/p/x:y@z!").as_deref(), Some("/v1/p/x%3Ay%40z%21"));
+        assert_eq!(normalize_path("/v1/p/%e4%b8%ad~._-").as_deref(), Some("/v1/p/%E4%B8%AD~._-"));
+        assert_eq!(normalize_path("/v1/p/tasks/12"), None);
     }
 }

@@ -28,6 +28,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod paging;
 mod hooks;
 pub mod region;
 pub mod retry;

@@ -1,5 +1,6 @@
 //! Workspace automation: `cargo xtask codegen [--check]`.
 
+mod bench;
 mod codegen;
 mod dispatch;
 mod lint;
@@ -27,6 +28,14 @@ enum Command {
     },
     /// Lint the spec against the rules progenitor needs, without generating.
     Lint,
+    /// Run the benchmarks and print medians and ratios (`--quick`: fewer iterations, for a smoke run).
+    Bench {
+        #[arg(long)]
+        quick: bool,
+        /// Leave out the clean-build comparison (the slowest item).
+        #[arg(long)]
+        skip_build: bool,
+    },
     /// Compare openapi/cpts.yaml at a git revision with the working copy; print Markdown.
     SpecDiff {
         /// The git revision to compare with.
@@ -48,6 +57,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check } => codegen::run(check),
+        Command::Bench { quick, skip_build } => bench::run(quick, skip_build),
         Command::SpecDiff { rev, deny_breaking } => spec_diff::run(&rev, deny_breaking),
         Command::Lint => codegen::load_spec(&workspace_root().join(codegen::SPEC_PATH)).map(|(_, spec)| {
             println!("spec ok: {} operations", lint::operation_count(&spec));

@@ -1,0 +1,218 @@
+//! `call_vs_raw_reqwest` and `python_sdk_vs_sdk`: one full SDK call (build, sign, send, receive,
+//! decode) against raw reqwest sending the same pre-built bytes to the same loopback server, and
+//! against the official Python SDK.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use perftest_sdk::auth::Credentials;
+use perftest_sdk::{Client, TaskStatus, types};
+
+use crate::timing::{fmt, median, report};
+
+pub const CONCURRENCY: usize = 32;
+
+pub fn sdk_client(addr: SocketAddr) -> Client {
+    Client::builder()
+        .credentials(Credentials::new("AKBENCH0000000000001", "SKBENCH").expect("credentials"))
+        .project_id("0123456789abcdef0123456789abcdef")
+        .endpoint(format!("http://{addr}"))
+        .build()
+        .expect("client")
+}
+
+pub async fn sdk_start(client: &Client) {
+    let body = types::UpdateTaskStatusRequestBody::builder()
+        .status(TaskStatus::Start)
+        .cluster_id(0)
+        .cluster_type(types::ClusterType::SharedClusterInternet)
+        .without_package(0)
+        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+    let r = client.update_task_status().test_suite_id(1023504).task_id(1076579).body(body).send().await;
+    let r = r.expect("start call");
+    assert_eq!(r.result.as_ref().and_then(|x| x.task_run_id), Some(1031748));
+}
+
+/// The floor: the bytes the SDK would send, pre-built once, sent with the same reqwest client type.
+pub struct Raw {
+    client: reqwest::Client,
+    request: reqwest::Request,
+}
+
+impl Raw {
+    pub fn new(addr: SocketAddr) -> Self {
+        let client = reqwest::Client::new();
+        let body = r#"{"cluster_id":0,"cluster_type":"shared-cluster-internet","network_info":{"network_type":"internet"},"status":9,"without_package":0}"#;
+        let request = client
+            .post(format!("http://{addr}/v1/0123456789abcdef0123456789abcdef/test-suites/1023504/tasks/1076579"))
+            .header("Accept", "*/*")
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "huaweicloud-usdk-rust/3.0; perftest-sdk/0.1.0")
+            .header("X-Project-Id", "0123456789abcdef0123456789abcdef")
+            .header("X-Sdk-Date", "20250102T030405Z")
+            .header("Host", addr.to_string())
+            .header("Authorization", "SDK-HMAC-SHA256 Access=AKBENCH0000000000001, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature=0000000000000000000000000000000000000000000000000000000000000000")
+            .body(body)
+            .build()
+            .expect("request");
+        Self { client, request }
+    }
+
+    pub async fn call(&self) {
+        let req = self.request.try_clone().expect("buffered body");
+        let resp = self.client.execute(req).await.expect("raw call");
+        assert!(resp.status().is_success());
+        let _ = resp.bytes().await.expect("body");
+    }
+}
+
+/// Median per-call time of `calls` calls, sequential or with `CONCURRENCY` in flight.
+async fn per_call<F, Fut>(calls: usize, concurrent: bool, f: Arc<F>) -> Duration
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let t = Instant::now();
+    if concurrent {
+        let mut tasks = Vec::new();
+        for _ in 0..CONCURRENCY {
+            let f = f.clone();
+            let n = calls / CONCURRENCY;
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..n {
+                    f().await;
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+        t.elapsed() / (calls / CONCURRENCY * CONCURRENCY) as u32
+    } else {
+        for _ in 0..calls {
+            f().await;
+        }
+        t.elapsed() / calls as u32
+    }
+}
+
+/// Interleaved samples of SDK and raw calls; medians of each.
+pub async fn sdk_and_raw(addr: SocketAddr, samples: usize, calls: usize, concurrent: bool) -> (Duration, Duration) {
+    let client = Arc::new(sdk_client(addr));
+    let raw = Arc::new(Raw::new(addr));
+    let sdk = {
+        let c = client.clone();
+        Arc::new(move || {
+            let c = c.clone();
+            async move { sdk_start(&c).await }
+        })
+    };
+    let floor = {
+        let r = raw.clone();
+        Arc::new(move || {
+            let r = r.clone();
+            async move { r.call().await }
+        })
+    };
+    per_call(calls, concurrent, sdk.clone()).await;
+    per_call(calls, concurrent, floor.clone()).await;
+    let (mut s, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..samples {
+        s.push(per_call(calls, concurrent, sdk.clone()).await);
+        b.push(per_call(calls, concurrent, floor.clone()).await);
+    }
+    (median(s), median(b))
+}
+
+pub async fn run_vs_raw(quick: bool) -> [(Duration, Duration); 2] {
+    let addr = crate::server::start(None).await;
+    let (samples, calls) = if quick { (7, 320) } else { (21, 3200) };
+    let seq = sdk_and_raw(addr, samples, calls, false).await;
+    report("call_vs_raw_reqwest_sequential", seq.0, seq.1, "SDK start call / same bytes via raw reqwest");
+    let conc = sdk_and_raw(addr, samples, calls, true).await;
+    report("call_vs_raw_reqwest_concurrent32", conc.0, conc.1, "same, 32 in flight (per-call time)");
+    [seq, conc]
+}
+
+/// `python_sdk_vs_sdk`: needs a Python with `huaweicloudsdkcpts` (the xtask installs it into a venv).
+pub async fn run_vs_python(quick: bool, python: &str, script: &str, floors: [(Duration, Duration); 2]) {
+    let addr = crate::server::start(None).await;
+    let calls = if quick { 320 } else { 3200 };
+    let rounds = if quick { 1 } else { 3 };
+    let (mut py_seq, mut py_conc) = (Vec::new(), Vec::new());
+    let (mut rs_seq, mut rs_conc) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let out = tokio::process::Command::new(python)
+            .args([script, &format!("http://{addr}"), &calls.to_string()])
+            .output()
+            .await
+            .expect("run the Python benchmark");
+        assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("python JSON");
+        py_seq.push(Duration::from_secs_f64(v["seq_s"].as_f64().unwrap_or(0.0)));
+        py_conc.push(Duration::from_secs_f64(v["conc_s"].as_f64().unwrap_or(0.0)));
+        rs_seq.push(sdk_and_raw(addr, 3, calls, false).await.0);
+        rs_conc.push(sdk_and_raw(addr, 3, calls, true).await.0);
+    }
+    for (name, py, rs, floor) in [
+        ("python_sdk_vs_sdk_sequential", median(py_seq), median(rs_seq), floors[0].1),
+        ("python_sdk_vs_sdk_concurrent32", median(py_conc), median(rs_conc), floors[1].1),
+    ] {
+        let note = format!(
+            "times faster; client overhead per call: python {} vs ours {}",
+            fmt(py.saturating_sub(floor)),
+            fmt(rs.saturating_sub(floor))
+        );
+        report(name, py, rs, &note);
+    }
+}
+
+/// Peak RSS of this process while the SDK holds `n` calls in flight against a slow server.
+pub async fn memory_in_flight(n: usize) {
+    let addr = crate::server::start(Some(Duration::from_millis(500))).await;
+    let client = Arc::new(sdk_client(addr));
+    sdk_start(&client).await;
+    let before = crate::rss::peak_kib();
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { sdk_start(&c).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("call");
+    }
+    let after = crate::rss::peak_kib();
+    println!("{:<34} {:>9.1} MB  (idle client: {:.1} MB)", format!("rss_sdk_{n}_in_flight"), after as f64 / 1024.0, before as f64 / 1024.0);
+    println!("rss sdk_{n}_in_flight_mb {:.1}", after as f64 / 1024.0);
+}
+
+/// Client-side cost alone: the SDK start call through an in-memory transport that answers at once.
+pub async fn in_memory_overhead(calls: usize) -> Duration {
+    use futures_util::FutureExt;
+    let transport = |_req: reqwest::Request| {
+        async {
+            let mut resp = http::Response::new(crate::server::START_RESPONSE.as_bytes().to_vec());
+            resp.headers_mut().insert("content-type", http::HeaderValue::from_static("application/json"));
+            Ok(reqwest::Response::from(resp))
+        }
+        .boxed()
+    };
+    let client = Client::builder()
+        .credentials(Credentials::new("AKBENCH0000000000001", "SKBENCH").expect("credentials"))
+        .project_id("0123456789abcdef0123456789abcdef")
+        .endpoint("http://127.0.0.1:9")
+        .transport(transport)
+        .build()
+        .expect("client");
+    for _ in 0..calls / 10 {
+        sdk_start(&client).await;
+    }
+    let t = Instant::now();
+    for _ in 0..calls {
+        sdk_start(&client).await;
+    }
+    t.elapsed() / calls as u32
+}

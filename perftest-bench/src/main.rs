@@ -1,0 +1,43 @@
+//! Benchmarks of perftest-rs. Run through `cargo xtask bench [--quick]`, which builds this in release
+//! mode, prepares the Python side and prints the summary; each line `ratio NAME VALUE` compares a
+//! subject with a baseline measured in the same run.
+//!
+//! `perftest-bench sign|call|python PY SCRIPT|memory-sdk N [--quick]`
+
+mod call;
+mod rss;
+mod server;
+mod sign;
+mod timing;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    match args.first().map(String::as_str) {
+        Some("sign") => sign::run(quick),
+        Some("call") => {
+            rt.block_on(call::run_vs_raw(quick));
+        }
+        Some("python") => {
+            let (py, script) = (&args[1], &args[2]);
+            rt.block_on(async {
+                let floors = call::run_vs_raw(quick).await;
+                call::run_vs_python(quick, py, script, floors).await;
+            });
+        }
+        Some("overhead") => {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000);
+            let d = rt.block_on(call::in_memory_overhead(n));
+            println!("SDK start call without network: {}", timing::fmt(d));
+        }
+        Some("memory-sdk") => {
+            let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+            rt.block_on(call::memory_in_flight(n));
+        }
+        _ => {
+            eprintln!("usage: perftest-bench sign|call|python PYTHON SCRIPT|memory-sdk N [--quick]");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! `cargo xtask bench [--quick]`: build the benchmarks in release mode, prepare the official Python
+//! SDK in a virtual environment under the target dir, run every benchmark and print the figures.
+//! Every `ratio NAME VALUE` line compares a subject with a baseline measured in the same run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace_root;
+
+const PYTHON_SDK: &str = "huaweicloudsdkcpts==3.1.219";
+
+pub fn run(quick: bool, skip_build: bool) -> Result<bool> {
+    let root = workspace_root();
+    let target = target_dir(&root);
+    let started = Instant::now();
+    cargo(&root, &["build", "--release", "-p", "perftest-bench", "-p", "perftest-cli"])?;
+    let bench = target.join("release/perftest-bench");
+    let quick_flag: &[&str] = if quick { &["--quick"] } else { &[] };
+
+    println!("{:<34} {:>12} {:>12} {:>8}  note", "benchmark (medians)", "subject", "baseline", "ratio");
+    run_bench(&bench, &[&["sign"], quick_flag].concat())?;
+    match python_env(&target) {
+        Ok(py) => {
+            let script = root.join("perftest-bench/python/bench_cpts.py");
+            run_bench(&bench, &[&["python", path_str(&py)?, path_str(&script)?], quick_flag].concat())?;
+        }
+        Err(e) => {
+            eprintln!("python_sdk_vs_sdk skipped: {e:#}");
+            run_bench(&bench, &[&["call"], quick_flag].concat())?;
+        }
+    }
+    run_bench(&bench, &["memory-sdk", "1000"])?;
+    let cli = target.join("release/perftest");
+    run_bench(&bench, &["memory-cli", path_str(&cli)?])?;
+    if skip_build {
+        println!("build_vs_floor skipped (--skip-build)");
+    } else {
+        build_vs_floor(&root, &target)?;
+    }
+    println!("\nbench finished in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(true)
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+fn path_str(p: &Path) -> Result<&str> {
+    p.to_str().context("non-UTF-8 path")
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !status.success() {
+        bail!("cargo {} failed", args.join(" "));
+    }
+    Ok(())
+}
+
+fn run_bench(bench: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(bench).args(args).status().with_context(|| format!("running {}", bench.display()))?;
+    if !status.success() {
+        bail!("perftest-bench {} failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// A virtual environment with the official CPTS SDK, created once under the target dir.
+fn python_env(target: &Path) -> Result<PathBuf> {
+    let venv = target.join("bench-venv");
+    let py = venv.join("bin/python");
+    let marker = venv.join(".installed");
+    if marker.exists() {
+        return Ok(py);
+    }
+    let status = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().context("python3 -m venv")?;
+    if !status.success() {
+        bail!("could not create a virtual environment at {}", venv.display());
+    }
+    let status =
+        Command::new(&py).args(["-m", "pip", "install", "--quiet", PYTHON_SDK]).status().context("pip install")?;
+    if !status.success() {
+        bail!("pip install {PYTHON_SDK} failed");
+    }
+    std::fs::write(&marker, PYTHON_SDK)?;
+    Ok(py)
+}
+
+/// Clean build time of perftest-sdk against a floor crate with only reqwest (same features), serde
+/// and serde_json, each in a fresh target dir, in the same run.
+fn build_vs_floor(root: &Path, target: &Path) -> Result<()> {
+    let base = target.join("bench-build");
+    let floor = base.join("floor");
+    std::fs::create_dir_all(floor.join("src"))?;
+    std::fs::write(
+        floor.join("Cargo.toml"),
+        r#"[package]
+name = "floor"
+version = "0.0.0"
+edition = "2021"
+
+[dependencies]
+reqwest = { version = "=0.13.5", default-features = false, features = ["json", "query", "stream", "rustls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+
+[workspace]
+"#,
+    )?;
+    std::fs::write(
+        floor.join("src/lib.rs"),
+        "pub async fn get(c: &reqwest::Client, u: &str) -> reqwest::Result<serde_json::Value> {\n    c.get(u).send().await?.json().await\n}\n",
+    )?;
+    let time = |dir: &Path, args: &[&str], out: &Path| -> Result<f64> {
+        let _ = std::fs::remove_dir_all(out);
+        let t = Instant::now();
+        let mut full = args.to_vec();
+        full.extend(["--target-dir", path_str(out)?, "--quiet"]);
+        cargo(dir, &full)?;
+        Ok(t.elapsed().as_secs_f64())
+    };
+    let sdk = time(root, &["build", "-p", "perftest-sdk"], &base.join("sdk-target"))?;
+    let flo = time(&floor, &["build"], &base.join("floor-target"))?;
+    let ratio = sdk / flo;
+    println!("{:<34} {:>10.1} s {:>10.1} s {ratio:>8.3}  clean debug build: perftest-sdk / reqwest+serde floor", "build_vs_floor", sdk, flo);
+    println!("ratio build_vs_floor {ratio:.4}");
+    let _ = std::fs::remove_dir_all(&base);
+    Ok(())
+}
