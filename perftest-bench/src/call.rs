@@ -216,3 +216,44 @@ pub async fn in_memory_overhead(calls: usize) -> Duration {
     }
     t.elapsed() / calls as u32
 }
+
+/// Peak RSS of `perftest run` waiting on a long run of the simulator (in this process, real time),
+/// which it stops when its `--timeout` expires.
+pub async fn memory_cli(perftest: &str, wait_secs: u64) {
+    let config = perftest_sim::SimConfig { default_duration_secs: 3600.0, queue_secs: 0.0, ..Default::default() };
+    let sim = perftest_sim::Simulator::start(config, "127.0.0.1:0".parse().expect("addr")).await.expect("simulator");
+    let client = Client::builder()
+        .credentials(Credentials::new(perftest_sim::DEFAULT_ACCESS_KEY, perftest_sim::DEFAULT_SECRET_KEY).expect("creds"))
+        .project_id(perftest_sim::DEFAULT_PROJECT_ID)
+        .endpoint(sim.endpoint())
+        .build()
+        .expect("client");
+    let p = perftest_sdk::dispatch::call(&client, "create_project", &Default::default(), Some(serde_json::json!({"name": "bench"})))
+        .await
+        .expect("project");
+    let project = p.body["project_id"].as_i64().expect("project id");
+    let t = perftest_sdk::dispatch::call(&client, "create_task", &Default::default(), Some(serde_json::json!({"name": "bench", "project_id": project})))
+        .await
+        .expect("task");
+    let task = t.body["task_id"].as_i64().expect("task id");
+    perftest_sdk::dispatch::call(&client, "create_case", &Default::default(), Some(serde_json::json!({"name": "bench", "type": 0, "task_id": task})))
+        .await
+        .expect("case");
+    let child = std::process::Command::new(perftest)
+        .args(["run", "--endpoint", &sim.endpoint(), "--task-id", &task.to_string()])
+        .args(["--timeout", &format!("{wait_secs}s"), "--poll-interval", "1s", "--quiet"])
+        .env("HUAWEICLOUD_SDK_AK", perftest_sim::DEFAULT_ACCESS_KEY)
+        .env("HUAWEICLOUD_SDK_SK", perftest_sim::DEFAULT_SECRET_KEY)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", perftest_sim::DEFAULT_PROJECT_ID)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn perftest");
+    let pid = child.id();
+    // Reaped by wait4 below, which also reports the child's peak RSS; forget the handle.
+    std::mem::forget(child);
+    let (code, peak) = tokio::task::spawn_blocking(move || crate::rss::wait_with_peak(pid)).await.expect("wait");
+    assert_eq!(code, 4, "perftest run should time out (exit 4) and stop the run");
+    println!("{:<34} {:>9.1} MB  (perftest run waiting {wait_secs} s on a simulated run, then stopping it)", "rss_cli_waiting", peak as f64 / 1024.0);
+    println!("rss cli_waiting_mb {:.1}", peak as f64 / 1024.0);
+    sim.shutdown().await;
+}

@@ -2,7 +2,7 @@
 //! mode, prepares the Python side and prints the summary; each line `ratio NAME VALUE` compares a
 //! subject with a baseline measured in the same run.
 //!
-//! `perftest-bench sign|call|python PY SCRIPT|memory-sdk N [--quick]`
+//! `perftest-bench sign|call|overhead [N]|python PY SCRIPT|memory-sdk N|memory-cli PERFTEST [--quick]`
 
 mod call;
 mod rss;
@@ -31,12 +31,16 @@ fn main() {
             let d = rt.block_on(call::in_memory_overhead(n));
             println!("SDK start call without network: {}", timing::fmt(d));
         }
+        Some("memory-cli") => {
+            let perftest = args.get(1).cloned().unwrap_or_else(|| "perftest".into());
+            rt.block_on(call::memory_cli(&perftest, if quick { 5 } else { 20 }));
+        }
         Some("memory-sdk") => {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
             rt.block_on(call::memory_in_flight(n));
         }
         _ => {
-            eprintln!("usage: perftest-bench sign|call|python PYTHON SCRIPT|memory-sdk N [--quick]");
+            eprintln!("usage: perftest-bench sign|call|overhead [N]|python PYTHON SCRIPT|memory-sdk N|memory-cli PERFTEST [--quick]");
             std::process::exit(2);
         }
     }

@@ -36973,6 +36973,238 @@ pub mod dispatch {
             }
         }
     }
+    /// Decode a success body of `operation` with its response type, re-encoded as JSON
+    /// (`null` for operations without a response body); `None` for an unknown operation.
+    pub fn decode_response(
+        operation: &str,
+        body: &[u8],
+    ) -> Option<Result<serde_json::Value, serde_json::Error>> {
+        match operation {
+            "list_project_sets" => {
+                Some(
+                    serde_json::from_slice::<types::ListProjectSetsResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_project" => {
+                Some(
+                    serde_json::from_slice::<types::CreateProjectResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_project" => {
+                Some(
+                    serde_json::from_slice::<types::ShowProjectResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_project" => Some(Ok(serde_json::Value::Null)),
+            "delete_project" => Some(Ok(serde_json::Value::Null)),
+            "show_process" => {
+                Some(
+                    serde_json::from_slice::<types::ShowProcessResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "list_project_test_case" => {
+                Some(
+                    serde_json::from_slice::<types::ListProjectTestCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_directory" => {
+                Some(
+                    serde_json::from_slice::<types::CreateDirectoryResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_directory" => Some(Ok(serde_json::Value::Null)),
+            "delete_directory" => Some(Ok(serde_json::Value::Null)),
+            "create_case" => {
+                Some(
+                    serde_json::from_slice::<types::CreateCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_new_case" => {
+                Some(
+                    serde_json::from_slice::<types::CreateNewCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "debug_case" => {
+                Some(
+                    serde_json::from_slice::<types::DebugCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "delete_case" => Some(Ok(serde_json::Value::Null)),
+            "show_case" => {
+                Some(
+                    serde_json::from_slice::<types::ShowCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_new_case" => Some(Ok(serde_json::Value::Null)),
+            "delete_new_case" => Some(Ok(serde_json::Value::Null)),
+            "update_case" => Some(Ok(serde_json::Value::Null)),
+            "batch_update_task_status" => {
+                Some(
+                    serde_json::from_slice::<types::BatchUpdateTaskStatusResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_new_task" => {
+                Some(
+                    serde_json::from_slice::<types::CreateNewTaskResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_task" => {
+                Some(
+                    serde_json::from_slice::<types::CreateTaskResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_task_related_test_case" => {
+                Some(
+                    serde_json::from_slice::<
+                        types::UpdateTaskRelatedTestCaseResponse,
+                    >(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "delete_new_task" => Some(Ok(serde_json::Value::Null)),
+            "show_task" => {
+                Some(
+                    serde_json::from_slice::<types::ShowTaskResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_task" => {
+                Some(
+                    serde_json::from_slice::<types::UpdateTaskResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "delete_task" => Some(Ok(serde_json::Value::Null)),
+            "list_task_cases" => {
+                Some(
+                    serde_json::from_slice::<types::ListTaskCasesResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_task_set" => {
+                Some(
+                    serde_json::from_slice::<types::ShowTaskSetResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_task_status" => {
+                Some(
+                    serde_json::from_slice::<types::UpdateTaskStatusResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_temp" => {
+                Some(
+                    serde_json::from_slice::<types::CreateTempResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_temp" => {
+                Some(
+                    serde_json::from_slice::<types::ShowTempResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_temp" => Some(Ok(serde_json::Value::Null)),
+            "delete_temp" => {
+                Some(
+                    serde_json::from_slice::<types::DeleteTempResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_temp_set" => {
+                Some(
+                    serde_json::from_slice::<types::ShowTempSetResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_variable" => {
+                Some(
+                    serde_json::from_slice::<types::UpdateVariableResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "create_variable" => {
+                Some(
+                    serde_json::from_slice::<types::CreateVariableResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "delete_variable" => Some(Ok(serde_json::Value::Null)),
+            "list_variables" => {
+                Some(
+                    serde_json::from_slice::<types::ListVariablesResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_history_run_info" => {
+                Some(
+                    serde_json::from_slice::<types::ShowHistoryRunInfoResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_merge_case_detail" => {
+                Some(
+                    serde_json::from_slice::<types::ShowMergeCaseDetailResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_merge_report_logs_outline" => {
+                Some(
+                    serde_json::from_slice::<
+                        types::ShowMergeReportLogsOutlineResponse,
+                    >(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_merge_task_case" => {
+                Some(
+                    serde_json::from_slice::<types::ShowMergeTaskCaseResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_report" => {
+                Some(
+                    serde_json::from_slice::<types::ShowReportResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_task_case_aw_chart" => {
+                Some(
+                    serde_json::from_slice::<types::ShowTaskCaseAwChartResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "show_agent_config" => {
+                Some(
+                    serde_json::from_slice::<types::ShowAgentConfigResponse>(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            "update_agent_health_status" => {
+                Some(
+                    serde_json::from_slice::<
+                        types::UpdateAgentHealthStatusResponse,
+                    >(body)
+                        .and_then(serde_json::to_value),
+                )
+            }
+            _ => None,
+        }
+    }
     fn required_arg<T: serde::de::DeserializeOwned>(
         args: &serde_json::Map<String, serde_json::Value>,
         name: &str,

@@ -45,6 +45,7 @@ pub use generated::{
     ClientReportsExt, ClientTasksExt, ClientTemplatesExt, ClientVariablesExt,
 };
 pub use progenitor_client::{ByteStream, ResponseValue};
+pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 pub use typed::{RunStatus, TaskStatus};
 

@@ -3,7 +3,7 @@
 //! byte changes); every operation's response decoding never panics, whatever the body.
 
 use perftest_sdk::auth::{SdkDate, SignableRequest, Signer, query_pairs_from_str, verify};
-use perftest_sdk::dispatch;
+use perftest_sdk::{ServiceError, StatusCode, dispatch};
 use perftest_tests::{Canned, FixtureConfig, capture_client, dispatch_inputs, operation_files, read_json, shared_dir};
 use proptest::prelude::*;
 
@@ -13,7 +13,10 @@ fn header_name() -> impl Strategy<Value = String> {
     "[A-Za-z][A-Za-z0-9_-]{0,15}"
 }
 
-fn request_parts() -> impl Strategy<Value = (String, String, Vec<(String, String)>, Vec<(String, String)>, Vec<u8>)> {
+type Pairs = Vec<(String, String)>;
+
+/// Method, raw path, query pairs, headers, body.
+fn request_parts() -> impl Strategy<Value = (String, String, Pairs, Pairs, Vec<u8>)> {
     (
         prop::sample::select(vec!["GET", "POST", "PUT", "DELETE", "patch"]).prop_map(str::to_owned),
         // Raw paths with escapes (valid or not), unicode and odd bytes.
@@ -31,6 +34,10 @@ proptest! {
     fn signing_then_verifying_always_agrees((method, path, query, mut headers, body) in request_parts()) {
         headers.retain(|(n, _)| !n.eq_ignore_ascii_case("authorization") && !n.eq_ignore_ascii_case("x-sdk-date")
             && !n.eq_ignore_ascii_case("host") && !n.eq_ignore_ascii_case("x-sdk-content-sha256"));
+        // One header per name, as an HTTP header map holds them.
+        let mut seen = std::collections::HashSet::new();
+        headers.retain(|(n, _)| seen.insert(n.to_ascii_lowercase()));
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         headers.push(("Content-Type".into(), "application/json".into()));
         let signer = Signer::new("AKPROP0000000000001", SK);
         let date = SdkDate::from_unix_seconds(1_700_000_000);
@@ -111,5 +118,19 @@ fn decoding_any_body_never_panics() {
                 })
                 .unwrap_or_else(|e| panic!("{op}: {e}"));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The same properties as the `decode_response` fuzz target, on random bytes.
+    #[test]
+    fn typed_decoding_and_error_parsing_never_panic(body in prop::collection::vec(any::<u8>(), 0..128), status in 400u16..600) {
+        for op in dispatch::OPERATIONS {
+            prop_assert!(dispatch::decode_response(op.id, &body).is_some());
+        }
+        let e = ServiceError::from_parts(StatusCode::from_u16(status).unwrap(), &Default::default(), body.clone().into());
+        prop_assert!(!e.error_code().is_empty());
     }
 }

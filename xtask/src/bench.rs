@@ -34,7 +34,7 @@ pub fn run(quick: bool, skip_build: bool) -> Result<bool> {
     }
     run_bench(&bench, &["memory-sdk", "1000"])?;
     let cli = target.join("release/perftest");
-    run_bench(&bench, &["memory-cli", path_str(&cli)?])?;
+    run_bench(&bench, &[&["memory-cli", path_str(&cli)?], quick_flag].concat())?;
     if skip_build {
         println!("build_vs_floor skipped (--skip-build)");
     } else {

@@ -9,6 +9,7 @@ use quote::quote;
 pub fn generate(spec: &OpenAPI) -> TokenStream {
     let mut metas = Vec::new();
     let mut arms = Vec::new();
+    let mut decode_arms = Vec::new();
     for (path, method, op) in spec.operations() {
         let Some(id) = op.operation_id.as_deref() else { continue };
         let method_upper = method.to_uppercase();
@@ -60,6 +61,21 @@ pub fn generate(spec: &OpenAPI) -> TokenStream {
             },
             None => (None, String::new()),
         };
+        let response = op
+            .responses
+            .responses
+            .iter()
+            .find(|(code, _)| code.to_string().starts_with('2'))
+            .and_then(|(_, r)| r.as_item())
+            .and_then(|r| r.content.get("application/json"))
+            .and_then(|m| m.schema.as_ref());
+        decode_arms.push(match response {
+            Some(ReferenceOr::Reference { reference }) => {
+                let t = Ident::new(ref_name(reference), Span::call_site());
+                quote! { #id => Some(serde_json::from_slice::<types::#t>(body).and_then(serde_json::to_value)) }
+            }
+            _ => quote! { #id => Some(Ok(serde_json::Value::Null)) },
+        });
         if let Some(t) = &body_ty {
             setters.push(quote! { b = b.body(required_body::<#t>(body)?); });
         }
@@ -138,6 +154,15 @@ pub fn generate(spec: &OpenAPI) -> TokenStream {
                         "unknown operation `{other}`; known operations: {}",
                         OPERATIONS.iter().map(|o| o.id).collect::<Vec<_>>().join(", ")
                     ))),
+                }
+            }
+
+            /// Decode a success body of `operation` with its response type, re-encoded as JSON
+            /// (`null` for operations without a response body); `None` for an unknown operation.
+            pub fn decode_response(operation: &str, body: &[u8]) -> Option<Result<serde_json::Value, serde_json::Error>> {
+                match operation {
+                    #(#decode_arms,)*
+                    _ => None,
                 }
             }
 
