@@ -35,6 +35,9 @@ enum Command {
         /// Leave out the clean-build comparison (the slowest item).
         #[arg(long)]
         skip_build: bool,
+        /// Quick mode on debug builds, no clean builds: checks the benchmarks still run (CI).
+        #[arg(long)]
+        smoke: bool,
     },
     /// Compare openapi/cpts.yaml at a git revision with the working copy; print Markdown.
     SpecDiff {
@@ -57,7 +60,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen { check } => codegen::run(check),
-        Command::Bench { quick, skip_build } => bench::run(quick, skip_build),
+        Command::Bench { quick, skip_build, smoke } => bench::run(quick, skip_build, smoke),
         Command::SpecDiff { rev, deny_breaking } => spec_diff::run(&rev, deny_breaking),
         Command::Lint => codegen::load_spec(&workspace_root().join(codegen::SPEC_PATH)).map(|(_, spec)| {
             println!("spec ok: {} operations", lint::operation_count(&spec));
