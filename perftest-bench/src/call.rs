@@ -24,12 +24,7 @@ pub fn sdk_client(addr: SocketAddr) -> Client {
 }
 
 pub async fn sdk_start(client: &Client) {
-    let body = types::UpdateTaskStatusRequestBody::builder()
-        .status(TaskStatus::Start)
-        .cluster_id(0)
-        .cluster_type(types::ClusterType::SharedClusterInternet)
-        .without_package(0)
-        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+    let body = types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start);
     let r = client.update_task_status().test_suite_id(1023504).task_id(1076579).body(body).send().await;
     let r = r.expect("start call");
     assert_eq!(r.result.as_ref().and_then(|x| x.task_run_id), Some(1031748));

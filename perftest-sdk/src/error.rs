@@ -180,9 +180,22 @@ impl fmt::Debug for ServiceError {
     }
 }
 
+/// The longest error message `Display` shows whole; [`ServiceError::error_msg`] keeps all of it.
+const DISPLAY_MSG_MAX: usize = 1024;
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CPTS returned {}: {}: {}", self.status, self.error_code, self.error_msg)?;
+        write!(f, "CPTS returned {}: {}: ", self.status, self.error_code)?;
+        if self.error_msg.len() > DISPLAY_MSG_MAX {
+            // A proxy's page or a runaway body: show its start, not a megabyte of it.
+            let mut end = DISPLAY_MSG_MAX;
+            while !self.error_msg.is_char_boundary(end) {
+                end -= 1;
+            }
+            write!(f, "{}… ({} bytes in all)", &self.error_msg[..end], self.error_msg.len())?;
+        } else {
+            f.write_str(&self.error_msg)?;
+        }
         f.write_str(&request_id_suffix(self.request_id.as_deref()))
     }
 }
@@ -271,5 +284,14 @@ mod tests {
         assert_eq!((e.error_code(), e.error_msg()), ("500", "<html>oops</html>"));
         let e = parse(501, r#""response message""#);
         assert_eq!(e.error_msg(), r#""response message""#);
+    }
+
+    #[test]
+    fn display_shortens_huge_messages_but_the_error_keeps_them() {
+        let body = "é".repeat(5000);
+        let e = parse(502, &body);
+        assert_eq!(e.error_msg().len(), 10_000);
+        let shown = e.to_string();
+        assert!(shown.len() < 1200 && shown.ends_with("… (10000 bytes in all)"), "{shown}");
     }
 }

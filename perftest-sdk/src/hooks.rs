@@ -30,7 +30,8 @@ impl ClientHooks<ClientState> for Client {
 
 /// Headers the official SDK holds at signing time; only these are signed. Headers the HTTP stack
 /// adds afterwards (Accept, Accept-Encoding, Content-Length, ...) are not.
-const SIGNED: [&str; 6] = ["Content-Type", "Host", "User-Agent", "X-Project-Id", "X-Security-Token", "X-Sdk-Date"];
+/// In signing order (sorted by lower-cased name), so the signer's sort has nothing to do.
+const SIGNED: [&str; 6] = ["Content-Type", "Host", "User-Agent", "X-Project-Id", "X-Sdk-Date", "X-Security-Token"];
 
 async fn execute(client: &Client, request: Request) -> reqwest::Result<Response> {
     let state = &client.inner;
@@ -185,7 +186,7 @@ fn sign(state: &ClientState, req: &mut Request, date: &SdkDate) {
         headers: &to_sign,
         body,
     };
-    let Ok(signed) = state.signer.sign(&signable, date) else {
+    let Ok(signed) = state.signer.authorize(&signable, date) else {
         // Unreachable with a date we formatted ourselves; the server will answer 401 if it ever happens.
         tracing::warn!("request could not be signed");
         return;
@@ -209,20 +210,34 @@ fn clone_without_body(req: &Request) -> Request {
     r
 }
 
-/// Read an error response whole and hand it on so that nothing is lost: the original bytes travel in an
-/// internal header to [`crate::Error::from`], and a body that does not fit the error schema (HTML, a
-/// bare string, an integer `code`) is replaced by `{}` so the generated code still yields a typed error
-/// with status and headers.
-async fn keep_error_body(resp: Response) -> reqwest::Result<Response> {
+/// The most of an error body that is read and kept. CPTS and API-gateway error bodies are a few hundred
+/// bytes; whatever a broken proxy sends beyond this is not read at all (the connection is closed
+/// instead of being reused), so a huge error answer costs neither memory nor time.
+pub(crate) const MAX_ERROR_BODY: usize = 1024 * 1024;
+
+/// Read an error response (up to [`MAX_ERROR_BODY`] bytes) and hand it on so that nothing is lost: the
+/// original bytes travel in an internal header to [`crate::Error::from`], and a body that does not fit
+/// the error schema (HTML, a bare string, an integer `code`) is replaced by `{}` so the generated code
+/// still yields a typed error with status and headers.
+async fn keep_error_body(mut resp: Response) -> reqwest::Result<Response> {
     let status = resp.status();
     let mut headers = resp.headers().clone();
     let version = resp.version();
-    let body = resp.bytes().await?;
+    let mut body: Vec<u8> = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        let room = MAX_ERROR_BODY - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            tracing::debug!(kept = MAX_ERROR_BODY, "error body too long: the rest is not read");
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
     if let Ok(v) = HeaderValue::from_str(&hex::encode(&body)) {
         headers.insert(HeaderName::from_static(RAW_BODY_HEADER), v);
     }
     let typed_ok = serde_json::from_slice::<types::ErrorBody>(&body).is_ok();
-    let body = if typed_ok { body.to_vec() } else { b"{}".to_vec() };
+    let body = if typed_ok { body } else { b"{}".to_vec() };
     headers.remove(reqwest::header::CONTENT_LENGTH);
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;

@@ -17,14 +17,13 @@
 //!     .update_task_status()
 //!     .test_suite_id(7)
 //!     .task_id(42)
-//!     .body(types::UpdateTaskStatusRequestBody::builder().status(TaskStatus::Start)
-//!         .cluster_id(0).cluster_type(types::ClusterType::SharedClusterInternet).without_package(0)
-//!         .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet }))
+//!     .body(types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start))
 //!     .send()
 //!     .await?;
 //! # Ok(()) }
 //! ```
 
+mod actions;
 pub mod auth;
 pub mod config;
 pub mod error;

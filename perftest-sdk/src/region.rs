@@ -174,7 +174,7 @@ pub fn parse_endpoint(s: &str) -> Result<Url, RegionError> {
 
 fn parse_endpoint_from(s: &str, origin: &str) -> Result<Url, RegionError> {
     let err = |reason: &str| RegionError::InvalidEndpoint {
-        endpoint: s.to_owned(),
+        endpoint: without_user_info(s),
         origin: origin.to_owned(),
         reason: reason.to_owned(),
     };
@@ -204,6 +204,17 @@ fn parse_endpoint_from(s: &str, origin: &str) -> Result<Url, RegionError> {
         return Err(err("a query or fragment is not allowed"));
     }
     Ok(url)
+}
+
+/// The endpoint text for messages: `user:password@` (which may hold a secret) becomes `***@`.
+fn without_user_info(s: &str) -> String {
+    let (scheme, rest) = s.split_once("://").map_or(("", s), |(a, b)| (a, b));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => s.to_owned(),
+    }
 }
 
 /// `HUAWEICLOUD_SDK_REGION_CPTS_<ID>` for `id` (upper-cased, `-` → `_`).

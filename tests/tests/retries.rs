@@ -45,12 +45,7 @@ async fn show_task(c: &Client) -> Result<types::ShowTaskResponse, Error> {
 }
 
 async fn start_task(c: &Client) -> Result<(), Error> {
-    let body = types::UpdateTaskStatusRequestBody::builder()
-        .status(TaskStatus::Start)
-        .cluster_id(0)
-        .cluster_type(types::ClusterType::SharedClusterInternet)
-        .without_package(0)
-        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+    let body = types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start);
     c.update_task_status().test_suite_id(1).task_id(7).body(body).send().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use perftest_sdk::auth::{SdkDate, SignError, SignableRequest, sign, verify};
+use perftest_sdk::auth::{SdkDate, SignError, SignableRequest, Signer, sign, verify};
 use serde_json::Value;
 
 fn vectors_path() -> PathBuf {
@@ -140,6 +140,16 @@ fn check_vector(v: &Value) -> Result<Vec<String>, String> {
     ] {
         check_field(&mut problems, field, got, str_field(v, field)?);
     }
+    // The lean path the client runs must agree with the full one, with the Host header in place as
+    // the client holds it.
+    let mut with_host = headers.clone();
+    if !with_host.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        with_host.push(("Host".to_owned(), req.host.to_owned()));
+    }
+    let lean = Signer::new(ak, sk)
+        .authorize(&SignableRequest { headers: &with_host, ..req }, &fallback_date)
+        .map_err(|e| format!("authorize failed: {e}"))?;
+    check_field(&mut problems, "authorize().authorization", lean.authorization.as_deref().unwrap_or("<none>"), str_field(v, "authorization")?);
     if signed.canonical_query != signed.uri.split_once('?').map_or("", |(_, q)| q) {
         problems.push(format!(
             "canonical_query {:?} is not the query of uri {:?}",

@@ -287,12 +287,7 @@ async fn new_edition_workflow_through_typed_builders() {
         .test_suite_id(pid)
         .task_id(task)
         .body(
-            types::UpdateTaskStatusRequestBody::builder()
-                .status(TaskStatus::Stop)
-                .cluster_id(0)
-                .cluster_type(types::ClusterType::SharedClusterInternet)
-                .without_package(0)
-                .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet }),
+            types::UpdateTaskStatusRequestBody::shared(TaskStatus::Stop),
         )
         .send()
         .await
@@ -656,12 +651,7 @@ async fn a_task_without_cases_cannot_start_and_a_missing_task_is_not_found() {
     let task =
         id(&call(c, &mut s, "create_task", json!({}), Some(json!({"name": "t", "project_id": pid}))).await, "/task_id")
             as i32;
-    let body = types::UpdateTaskStatusRequestBody::builder()
-        .status(TaskStatus::Start)
-        .cluster_id(0)
-        .cluster_type(types::ClusterType::SharedClusterInternet)
-        .without_package(0)
-        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+    let body = types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start);
     let err = service_error(
         c.update_task_status()
             .test_suite_id(pid)

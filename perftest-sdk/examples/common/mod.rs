@@ -40,12 +40,7 @@ pub async fn demo_task(client: &Client, name: &str) -> Result<(i32, i32), Error>
 
 /// Start (`TaskStatus::Start`) or stop a task on the shared resource group; returns the run id on start.
 pub async fn set_status(client: &Client, project: i32, task: i32, status: TaskStatus) -> Result<Option<i32>, Error> {
-    let body = types::UpdateTaskStatusRequestBody::builder()
-        .status(status)
-        .cluster_id(0)
-        .cluster_type(types::ClusterType::SharedClusterInternet)
-        .without_package(0)
-        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+    let body = types::UpdateTaskStatusRequestBody::shared(status);
     let reply = client.update_task_status().test_suite_id(project).task_id(task).body(body).send().await?;
     Ok(reply.into_inner().result.and_then(|r| r.task_run_id))
 }

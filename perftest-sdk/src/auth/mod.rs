@@ -24,6 +24,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod authorize;
 mod canonical;
 mod chain;
 pub mod credentials;
@@ -36,6 +37,7 @@ mod verify;
 
 use std::fmt;
 
+pub use authorize::Authorized;
 pub use canonical::{encode_component, EMPTY_PAYLOAD_HASH};
 pub use credentials::{Credentials, CredentialsChain, CredentialsError};
 pub use date::SdkDate;

@@ -40,7 +40,8 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// };
 /// # let _ = req;
 /// ```
-#[derive(Debug, Clone, Copy)]
+/// `Debug` redacts `X-Security-Token` values, as [`Signed`]'s does.
+#[derive(Clone, Copy)]
 pub struct SignableRequest<'a> {
     /// HTTP method (upper-cased for signing).
     pub method: &'a str,
@@ -54,6 +55,24 @@ pub struct SignableRequest<'a> {
     pub headers: &'a [(String, String)],
     /// Body bytes as sent.
     pub body: &'a [u8],
+}
+
+impl fmt::Debug for SignableRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), if n.eq_ignore_ascii_case("x-security-token") { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("SignableRequest")
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// A reusable signer holding the access key and a pre-keyed HMAC state.
@@ -126,9 +145,14 @@ impl Signer {
 
     /// Hex HMAC-SHA256 of `string_to_sign` with this signer's secret key.
     pub(crate) fn signature_of(&self, string_to_sign: &str) -> String {
+        canonical::hex_lower(&self.mac_of(string_to_sign.as_bytes()))
+    }
+
+    /// HMAC-SHA256 of `message` with this signer's secret key.
+    pub(crate) fn mac_of(&self, message: &[u8]) -> [u8; 32] {
         let mut mac = self.mac.clone();
-        mac.update(string_to_sign.as_bytes());
-        canonical::hex_lower(&mac.finalize().into_bytes())
+        mac.update(message);
+        mac.finalize().into_bytes().into()
     }
 
     /// Signs `req`. `date` is used only when the request has no `X-Sdk-Date` header (any case);
