@@ -129,6 +129,17 @@ pub struct ClusterArgs {
     pub resource_group: Option<i32>,
 }
 
+/// How a start that may have failed is handled.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Task")]
+pub struct StartOptions {
+    /// When the start fails in a way that may be transient (connection lost, timeout, 429, 502, 503,
+    /// 504), check the task and send the start again only if no new run is waiting or running (3
+    /// attempts). Without it a start is sent once.
+    #[arg(long)]
+    pub retry_start: bool,
+}
+
 /// How to wait.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Waiting")]
@@ -167,6 +178,12 @@ pub struct OutputArgs {
     /// Also write a JUnit XML file (one test case per threshold, plus one for the run)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+    /// Also write a self-contained HTML report: outcome, thresholds, charts over time, cases, response codes
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Also write a short Markdown summary (outcome, thresholds, key metrics) to append to $GITHUB_STEP_SUMMARY
+    #[arg(long, value_name = "FILE")]
+    pub summary_md: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -175,6 +192,8 @@ pub struct RunArgs {
     pub task: TaskArgs,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub start: StartOptions,
     /// Start the run and exit without waiting for it
     #[arg(long, help_heading = "Waiting")]
     pub no_wait: bool,
@@ -193,6 +212,8 @@ pub struct StartArgs {
     pub task: TaskArgs,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    #[command(flatten)]
+    pub start: StartOptions,
     /// Format of standard output
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub output: Format,
@@ -317,6 +338,10 @@ pub struct DemoArgs {
     /// Seed of the synthetic metrics
     #[arg(long, value_name = "N", default_value_t = 7)]
     pub seed: u64,
+    /// Where to write the HTML report of the healthy run (the degraded run's goes beside it, with
+    /// `-degraded` before the extension) [default: perftest-demo-report.html in the temporary directory]
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 /// `90s`, `5m`, `1h30m`, `250ms`, `1.5s`: a number and a unit, repeated.

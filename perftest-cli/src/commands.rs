@@ -19,16 +19,22 @@ pub async fn run(global: &GlobalArgs, args: &RunArgs) -> Result<u8> {
     lookup::check_task_args(&args.task)?;
     let client = config::client(global)?;
     let task = lookup::resolve_task(&client, &args.task).await?;
+    let mut progress = Progress::new(args.wait.quiet);
     if args.no_wait {
-        let run_id = run::start(&client, &task, args.cluster.resource_group).await?;
+        let (rg, retry) = (args.cluster.resource_group, args.start.retry_start);
+        let run_id = run::start_checked(&client, &task, rg, retry, &mut progress).await?;
         print_started(&task, run_id, args.output.output)?;
         return Ok(exit::PASSED);
     }
-    let mut progress = Progress::new(args.wait.quiet);
     let mut interrupt = Interrupt::install();
-    let plan = RunPlan { resource_group: args.cluster.resource_group, wait: &args.wait, thresholds: &thresholds };
+    let plan = RunPlan {
+        resource_group: args.cluster.resource_group,
+        wait: &args.wait,
+        thresholds: &thresholds,
+        retry_start: args.start.retry_start,
+    };
     let result = run::start_wait_judge(&client, &task, &plan, &mut progress, &mut interrupt).await?;
-    run::finish(&result, &args.output)
+    run::finish(&client, &result, &args.output).await
 }
 
 fn print_started(task: &TaskRef, run_id: Option<i32>, format: Format) -> Result<()> {
@@ -47,7 +53,9 @@ pub async fn start(global: &GlobalArgs, args: &StartArgs) -> Result<u8> {
     lookup::check_task_args(&args.task)?;
     let client = config::client(global)?;
     let task = lookup::resolve_task(&client, &args.task).await?;
-    let run_id = run::start(&client, &task, args.cluster.resource_group).await?;
+    let mut progress = Progress::new(false);
+    let (rg, retry) = (args.cluster.resource_group, args.start.retry_start);
+    let run_id = run::start_checked(&client, &task, rg, retry, &mut progress).await?;
     print_started(&task, run_id, args.output)?;
     Ok(exit::PASSED)
 }
@@ -157,7 +165,7 @@ pub async fn report(global: &GlobalArgs, args: &ReportArgs) -> Result<u8> {
         }
     }
     let result = run::judge_existing(&client, task, run_id, status, &thresholds).await?;
-    run::finish(&result, &args.output)
+    run::finish(&client, &result, &args.output).await
 }
 
 /// `perftest projects list`.

@@ -1,6 +1,7 @@
 //! `perftest demo`: the whole workflow against an in-process simulator, through the SDK and the
 //! same code path as `perftest run`. No account, no network.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -13,12 +14,19 @@ use perftest_sim::{
 use crate::cli::{DemoArgs, TaskArgs, WaitOptions};
 use crate::exit;
 use crate::lookup;
-use crate::output::{Outcome, RunResult, print_stdout, table};
+use crate::output::html::{self, Details};
+use crate::output::{Outcome, RunResult, print_stdout, table, write_atomic};
 use crate::progress::Progress;
+use crate::report_data;
 use crate::run::{self, Interrupt, RunPlan};
 
 const PROJECT: &str = "perftest-demo";
 const THRESHOLDS: [&str; 3] = ["success_rate<99", "avg_rt>500ms", "tp90>1s"];
+/// Simulated seconds of load of the demo case: 60 report points of 10 s.
+const CASE_SECS: i64 = 600;
+
+/// A judged run and the details of its HTML report.
+type Judged = (RunResult, Details);
 
 /// What the demo created, to delete it again.
 #[derive(Debug, Default)]
@@ -55,8 +63,12 @@ pub async fn demo(args: &DemoArgs) -> Result<u8> {
     let outcome = scenario(&client, &sim, &mut created).await;
     let cleanup = clean_up(&client, &created).await;
     sim.shutdown().await;
-    let (good, bad) = outcome?;
+    let ((good, good_details), (bad, bad_details)) = outcome?;
     cleanup?;
+    let good_html = args.html.clone().unwrap_or_else(|| std::env::temp_dir().join("perftest-demo-report.html"));
+    let bad_html = beside(&good_html, "-degraded");
+    write_html(&good_html, &good, &good_details)?;
+    write_html(&bad_html, &bad, &bad_details)?;
 
     say("\nSummary")?;
     say(&format!(
@@ -67,6 +79,8 @@ pub async fn demo(args: &DemoArgs) -> Result<u8> {
     ))?;
     say(&format!("  degraded run {}: {}  -> perftest run exits {}", run_id(&bad), bad.summary(), bad.outcome.code()))?;
     say("  the project, directory, case and tasks were deleted again")?;
+    say(&format!("  HTML report of the healthy run:  {}", shown(&good_html)))?;
+    say(&format!("  HTML report of the degraded run: {}", shown(&bad_html)))?;
     say("\nOn the real service (credentials in HUAWEICLOUD_SDK_AK / _SK / _PROJECT_ID):")?;
     say(&format!(
         "  perftest run --region cn-north-4 --project NAME --task NAME --fail-on '{}' --fail-on '{}' --junit perftest.xml",
@@ -81,12 +95,32 @@ pub async fn demo(args: &DemoArgs) -> Result<u8> {
     Ok(exit::PASSED)
 }
 
+/// `dir/name-degraded.html` beside `dir/name.html`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}{suffix}.{}", ext.to_string_lossy()),
+        None => format!("{stem}{suffix}"),
+    };
+    path.with_file_name(name)
+}
+
+fn shown(path: &Path) -> String {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string()
+}
+
+fn write_html(path: &Path, result: &RunResult, details: &Details) -> Result<()> {
+    let page = html::render(result, details, &report_data::now_utc());
+    write_atomic(path, page.as_bytes())
+        .map_err(|e| exit::Fail::usage(format!("cannot write the HTML report to {}: {e}", path.display())).into())
+}
+
 fn run_id(r: &RunResult) -> String {
     r.task_run_id.map(|i| i.to_string()).unwrap_or_else(|| "?".into())
 }
 
 /// Create the objects, run a healthy and a degraded task with thresholds; the two results.
-async fn scenario(client: &Client, sim: &RunningSim, created: &mut Created) -> Result<(RunResult, RunResult)> {
+async fn scenario(client: &Client, sim: &RunningSim, created: &mut Created) -> Result<(Judged, Judged)> {
     let body =
         types::CreateProjectRequestBody { name: PROJECT.into(), description: Some("created by perftest demo".into()) };
     let project = client.create_project().body(body).send().await.map_err(Error::from)?.into_inner().project_id;
@@ -110,7 +144,8 @@ async fn scenario(client: &Client, sim: &RunningSim, created: &mut Created) -> R
     let case = case.json.and_then(|j| j.test_case_id).context("create_new_case returned no case id")?;
     created.case = Some(case);
     say(&format!(
-        "[2/5] created directory `checkout` (id {dir}) and case `browse and pay` (id {case}): 5 min, 50 users"
+        "[2/5] created directory `checkout` (id {dir}) and case `browse and pay` (id {case}): {} min, 50 users",
+        CASE_SECS / 60
     ))?;
 
     let mut task_ids = Vec::new();
@@ -142,7 +177,7 @@ async fn scenario(client: &Client, sim: &RunningSim, created: &mut Created) -> R
         keep_running: false,
         quiet: false,
     };
-    let plan = RunPlan { resource_group: None, wait: &wait, thresholds: &thresholds };
+    let plan = RunPlan { resource_group: None, wait: &wait, thresholds: &thresholds, retry_start: false };
     let mut interrupt = Interrupt::install();
 
     let mut results = Vec::new();
@@ -159,14 +194,18 @@ async fn scenario(client: &Client, sim: &RunningSim, created: &mut Created) -> R
         if result.outcome == Outcome::Interrupted {
             bail!("interrupted");
         }
-        results.push(result);
+        let details = match result.task_run_id {
+            Some(id) => report_data::fetch(client, id, Some(task.id), result.report.as_ref()).await,
+            None => Details::default(),
+        };
+        results.push((result, details));
     }
     let bad = results.pop().context("no degraded result")?;
     let good = results.pop().context("no healthy result")?;
     Ok((good, bad))
 }
 
-/// One HTTP request card and one 5-minute stage of 50 users.
+/// One HTTP request card and one stage of 50 users.
 fn case_body(directory_id: i32) -> types::CaseInfoDetail {
     let request = types::ContentInfo {
         name: Some("GET /cart".into()),
@@ -186,7 +225,7 @@ fn case_body(directory_id: i32) -> types::CaseInfoDetail {
         operate_mode: Some(0),
         pressure_mode: Some(2),
         issue_num: Some(50),
-        time: Some(300),
+        time: Some(CASE_SECS),
         ..Default::default()
     };
     types::CaseInfoDetail {

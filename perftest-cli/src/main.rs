@@ -10,6 +10,7 @@ mod lookup;
 mod metrics;
 mod output;
 mod progress;
+mod report_data;
 mod run;
 mod sim;
 mod threshold;

@@ -100,6 +100,10 @@ pub struct Report {
     pub task_status: Option<i32>,
     /// Response-code counts (`1xx` .. `5xx`).
     pub response_codes: Vec<(&'static str, i64)>,
+    /// Counts per response code (`200`, `503`, ...), when the report details them.
+    pub code_details: Vec<(String, i64)>,
+    /// Failed requests by kind (`timeout`, `connection refused`, ...), when the report gives them.
+    pub failure_kinds: Vec<(&'static str, i64)>,
 }
 
 impl Report {
@@ -120,6 +124,32 @@ impl Report {
                 }
             }
         }
+        let code_details = outline
+            .response_code_details
+            .iter()
+            .flatten()
+            .filter_map(|d| {
+                let code = match d.get("code")? {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let count = d.get("count").and_then(|c| c.as_i64().or_else(|| c.as_f64().map(|f| f as i64)))?;
+                Some((code, count))
+            })
+            .collect();
+        let failure_kinds = match &outline.exception_response_sum {
+            Some(e) => [
+                ("timeout", e.failed_timeout),
+                ("connection refused", e.failed_refused.map(i64::from)),
+                ("parse failure", e.failed_parsed.map(i64::from)),
+                ("assertion failed", e.failed_assert.map(i64::from)),
+                ("other (HTTP error)", e.failed_others.map(i64::from)),
+            ]
+            .into_iter()
+            .filter_map(|(k, n)| n.map(|n| (k, n)))
+            .collect(),
+            None => Vec::new(),
+        };
         Self {
             metrics,
             start_time: exec.and_then(|e| e.start_time.clone()),
@@ -127,6 +157,8 @@ impl Report {
             duration: exec.and_then(|e| e.duration).map(i64::from),
             task_status: exec.and_then(|e| e.task_status),
             response_codes,
+            code_details,
+            failure_kinds,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Start, wait, stop and judge a run: the engine behind `run`, `wait`, `report` and the demo.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -18,6 +19,10 @@ use crate::threshold::{self, Threshold};
 const MAX_POLL_FAILURES: u32 = 5;
 /// Extra reads of an empty report after a run finished.
 const REPORT_RETRIES: u32 = 3;
+/// Attempts of a start with `--retry-start`, the first included.
+const START_ATTEMPTS: u32 = 3;
+/// Wait before sending a start again (doubled for each further attempt).
+const START_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Parse every `--fail-on` expression; the first bad one is a usage error with a caret.
 pub fn parse_thresholds(exprs: &[String]) -> Result<Vec<Threshold>, Fail> {
@@ -54,6 +59,103 @@ pub async fn start(client: &Client, task: &TaskRef, resource_group: Option<i32>)
     let run_id = r.into_inner().result.and_then(|r| r.task_run_id);
     tracing::debug!(task_id = task.id, project = task.project_id, ?resource_group, ?run_id, "started");
     Ok(run_id)
+}
+
+/// Start a run without ever starting two, and without leaving behind a run whose start reported failure.
+///
+/// The start is a POST, which the SDK never sends again once it may have reached CPTS. When it fails
+/// in a way that leaves this open (the connection broke after sending, a timeout, a 5xx, a garbled
+/// success answer), the task's status tells: a waiting or running run that was not there before the
+/// start is ours. Without `retry` that run is stopped and the start reported as failed; with `retry`
+/// (`--retry-start`) that run is taken as started, and only when there is none, and the failure was a
+/// transient one, is the start sent again.
+pub async fn start_checked(
+    client: &Client,
+    task: &TaskRef,
+    resource_group: Option<i32>,
+    retry: bool,
+    progress: &mut Progress,
+) -> Result<Option<i32>> {
+    let (_, before) = lookup::run_state(&lookup::show_task(client, task.id).await?);
+    let mut attempt = 1u32;
+    loop {
+        let err = match start(client, task, resource_group).await {
+            Ok(id) => return Ok(id),
+            Err(e) => e,
+        };
+        let Some(sdk) = err.chain().find_map(|c| c.downcast_ref::<Error>()) else { return Err(err) };
+        if !may_have_started(sdk) {
+            return Err(err);
+        }
+        let (status, current) = match lookup::show_task(client, task.id).await {
+            Ok(info) => lookup::run_state(&info),
+            Err(check) => {
+                return Err(append(
+                    err,
+                    &format!(
+                        "the start may have reached CPTS, and the task's status could not be read ({check:#}): \
+                         check it with `perftest status --task-id {}`",
+                        task.id
+                    ),
+                ));
+            }
+        };
+        tracing::debug!(
+            task_id = task.id,
+            ?status,
+            ?current,
+            ?before,
+            attempt,
+            "checked the task after a failed start"
+        );
+        if let (Some(s), Some(id)) = (status, current)
+            && !s.is_terminal()
+            && current != before
+        {
+            if retry {
+                progress.message(&format!(
+                    "starting reported an error ({err:#}), but CPTS shows run {id} {s}: not starting again"
+                ));
+                return Ok(Some(id));
+            }
+            // Nobody asked for a retry: a start that reported failure must not leave a paid run going.
+            let outcome = match stop(client, task, resource_group).await {
+                Ok(()) => "it was stopped".to_owned(),
+                Err(e) => format!("stopping it FAILED ({e:#}): stop it with `perftest stop --task-id {}`", task.id),
+            };
+            return Err(append(err, &format!("run {id} had started nonetheless; {outcome}")));
+        }
+        if !(retry && attempt < START_ATTEMPTS && is_transient(sdk)) {
+            let hint = if !retry && is_transient(sdk) { " (--retry-start sends such a start again)" } else { "" };
+            return Err(append(err, &format!("the task shows no new run, so nothing was started{hint}")));
+        }
+        attempt += 1;
+        progress.message(&format!(
+            "starting failed ({err:#}); no new run is waiting or running, so the start is sent again ({attempt}/{START_ATTEMPTS})"
+        ));
+        tokio::time::sleep(START_BACKOFF * 2u32.pow(attempt - 2)).await;
+    }
+}
+
+/// Whether a start that failed with `e` may have reached CPTS (and so may have started a run).
+fn may_have_started(e: &Error) -> bool {
+    match e {
+        Error::Config(_) | Error::InvalidRequest(_) => false,
+        // Refused: not sent at all (the SDK already retried it).
+        Error::Transport(t) if t.is_connect() => false,
+        // CPTS or the gateway turned it down; 429 and 5xx leave it open.
+        Error::Service(s) => s.status().is_server_error() || s.status().as_u16() == 429,
+        _ => true,
+    }
+}
+
+/// Failures worth sending the start again for: the network, a timeout, 429, 502, 503, 504.
+fn is_transient(e: &Error) -> bool {
+    match e {
+        Error::Transport(_) | Error::Timeout(_) => true,
+        Error::Service(s) => s.is_transient(),
+        _ => false,
+    }
 }
 
 /// Stop the task's current run (status 2).
@@ -197,7 +299,12 @@ pub async fn wait(
             progress.finish();
             return Ok((Ended::Interrupted(last), run_id));
         }
-        match lookup::show_task(client, task.id).await {
+        let Some(polled) = bounded(lookup::show_task(client, task.id), deadline, interrupt).await else {
+            progress.finish();
+            let ended = if interrupt.fired() { Ended::Interrupted(last) } else { Ended::TimedOut(last) };
+            return Ok((ended, run_id));
+        };
+        match polled {
             Ok(info) => {
                 failures = 0;
                 let (status, current) = lookup::run_state(&info);
@@ -226,12 +333,14 @@ pub async fn wait(
                 }
                 let mut snap = Snapshot { status: last, ..Default::default() };
                 if let (Some(RunStatus::Running), Some(id)) = (last, run_id) {
-                    match fetch_report(client, id).await {
-                        Ok(rep) => {
+                    match bounded(fetch_report(client, id), deadline, interrupt).await {
+                        Some(Ok(rep)) => {
                             snap.tps = rep.metrics.tps;
                             snap.success_rate = rep.metrics.success_rate;
                         }
-                        Err(e) => tracing::debug!("no live metrics: {e:#}"),
+                        Some(Err(e)) => tracing::debug!("no live metrics: {e:#}"),
+                        // The deadline or an interrupt: the top of the loop or the nap below sees it.
+                        None => {}
                     }
                 }
                 progress.update(&snap);
@@ -262,11 +371,32 @@ pub async fn wait(
     }
 }
 
+/// `f`, unless the deadline passes or an interrupt fires first (`None` then): a call that hangs must
+/// not hold up `--timeout` or Ctrl-C.
+async fn bounded<T>(f: impl Future<Output = T>, deadline: Option<Instant>, interrupt: &mut Interrupt) -> Option<T> {
+    if interrupt.fired() {
+        return None;
+    }
+    let expired = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d.into()).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        out = f => Some(out),
+        _ = expired => None,
+        _ = interrupt.wait() => None,
+    }
+}
+
 /// What `run` is asked to do once the task is known.
 pub struct RunPlan<'a> {
     pub resource_group: Option<i32>,
     pub wait: &'a WaitOptions,
     pub thresholds: &'a [Threshold],
+    /// `--retry-start`: see [`start_checked`].
+    pub retry_start: bool,
 }
 
 /// Start the task, wait for the run to end, stop it on timeout or interrupt, fetch and judge the
@@ -279,13 +409,16 @@ pub async fn start_wait_judge(
     interrupt: &mut Interrupt,
 ) -> Result<RunResult> {
     progress.message(&format!("starting {} in CPTS project {}", task.label(), task.project_id));
-    let run_id = start(client, task, plan.resource_group).await?;
+    let run_id = start_checked(client, task, plan.resource_group, plan.retry_start, progress).await?;
     match run_id {
         Some(id) => progress.message(&format!("run {id} started; waiting for it to end")),
         None => progress.message("run started (CPTS returned no run id); waiting for it to end"),
     }
     let began = Instant::now();
-    let (ended, run_id) = wait(client, task, run_id, plan.wait, progress, interrupt).await?;
+    let (ended, run_id) = match wait(client, task, run_id, plan.wait, progress, interrupt).await {
+        Ok(ended) => ended,
+        Err(e) => return Err(stop_after_error(client, task, plan, progress, e).await),
+    };
     let mut notes = Vec::new();
     let (status, forced) = match ended {
         Ended::Status(s) => (Some(s), None),
@@ -338,6 +471,33 @@ pub async fn start_wait_judge(
     })
 }
 
+/// Waiting failed (CPTS could not be asked, or answered nonsense, too often): stop the run, so that a
+/// failed pipeline does not leave it going, unless `--keep-running`.
+async fn stop_after_error(
+    client: &Client,
+    task: &TaskRef,
+    plan: &RunPlan<'_>,
+    progress: &mut Progress,
+    err: anyhow::Error,
+) -> anyhow::Error {
+    if plan.wait.keep_running {
+        return append(err, "the run was left running (--keep-running)");
+    }
+    progress.message(&format!("waiting for the run failed ({err:#}): stopping the run"));
+    match stop(client, task, plan.resource_group).await {
+        Ok(()) => append(err, "the run was stopped"),
+        Err(e) => append(
+            err,
+            &format!("stopping the run FAILED too ({e:#}): stop it with `perftest stop --task-id {}`", task.id),
+        ),
+    }
+}
+
+/// `err`'s message followed by what was done about it, keeping its exit code.
+fn append(err: anyhow::Error, note: &str) -> anyhow::Error {
+    Fail::new(exit::code_of(&err), format!("{err:#}; {note}")).into()
+}
+
 /// `1h 2m 3s`.
 pub fn humanize(d: Duration) -> String {
     let s = d.as_secs();
@@ -380,9 +540,21 @@ pub async fn judge_existing(
     })
 }
 
-/// Print and write a result; its exit code.
-pub fn finish(result: &RunResult, out: &OutputArgs) -> Result<u8> {
-    output::emit(result, out)?;
+/// Print and write a result (fetching the curves and case figures when an HTML report is asked
+/// for); its exit code.
+pub async fn finish(client: &Client, result: &RunResult, out: &OutputArgs) -> Result<u8> {
+    let details = match (&out.html, result.task_run_id) {
+        (None, _) => None,
+        (Some(_), Some(id)) => {
+            let task = result.task.as_ref().map(|t| t.id);
+            Some(crate::report_data::fetch(client, id, task, result.report.as_ref()).await)
+        }
+        (Some(_), None) => Some(crate::output::html::Details {
+            notes: vec!["CPTS gave no task run id: there are no curves or case figures to show".into()],
+            ..Default::default()
+        }),
+    };
+    output::emit(result, out, details.as_ref())?;
     Ok(result.outcome.code())
 }
 

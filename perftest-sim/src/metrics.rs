@@ -77,7 +77,21 @@ impl Point {
     }
 }
 
+/// Share of a run's load window that its incident covers.
+const INCIDENT_SHARE: f64 = 0.12;
+/// Response times during the incident, relative to the rest of the run.
+const INCIDENT_RT: f64 = 1.6;
+/// Failure ratio during the incident, relative to the run's average.
+const INCIDENT_FAILURES: f64 = 3.0;
+
 /// The planned curve of a case run, drawn in full.
+///
+/// Its shape, so that charts of it say something: users ramp up over the first fifth (at most
+/// 30 s); response times are lower at low concurrency, swell slowly and carry noise; one seeded
+/// incident (12 % of the run, starting between 40 % and 70 % of it) raises the response times
+/// by 60 % and triples the failure ratio, with fewer failures elsewhere so that the run's
+/// average stays the profile's. Without a TPS target the throughput follows users / response
+/// time (a closed workload), so it dips during the incident.
 pub(crate) fn planned_curve(seed: u64, run: &Run, case: &CaseRun) -> Vec<Point> {
     let profile: &Profile = &run.profile;
     let mut rng = seeded(seed, &[run.id as u64, case.id as u64, 1]);
@@ -90,14 +104,27 @@ pub(crate) fn planned_curve(seed: u64, run: &Run, case: &CaseRun) -> Vec<Point> 
     let tps_base = case.tps_target.unwrap_or(users * 1000.0 / rt_base).clamp(0.1, 100_000.0);
     let ramp_secs = (duration / 5.0).clamp(1.0, 30.0);
     let timeout_share = profile.timeout_share();
+    let phase = rng.random::<f64>() * std::f64::consts::TAU;
+    let swells = 1.0 + 2.0 * rng.random::<f64>();
+    let incident_start = duration * (0.4 + 0.3 * rng.random::<f64>());
+    let incident_end = incident_start + duration * INCIDENT_SHARE;
+    let calm_failures = (1.0 - INCIDENT_FAILURES * INCIDENT_SHARE) / (1.0 - INCIDENT_SHARE);
     (0..n)
         .map(|i| {
             let start = i as f64 * step;
             let end = ((i + 1) as f64 * step).min(duration);
+            let mid = (start + end) / 2.0;
             let ramp = (end / ramp_secs).min(1.0);
-            let tps = tps_base * ramp * (1.0 + 0.08 * noise(&mut rng));
-            let avg_rt = (rt_base * (1.0 + 0.12 * noise(&mut rng))).max(1.0);
-            let fail_ratio = (fail_base * (1.0 + 0.4 * noise(&mut rng))).clamp(0.0, 1.0);
+            let incident = (incident_start..incident_end).contains(&mid);
+            let swell = 1.0 + 0.08 * (std::f64::consts::TAU * swells * mid / duration + phase).sin();
+            let rt_model = rt_base * (0.7 + 0.3 * ramp) * swell * if incident { INCIDENT_RT } else { 1.0 };
+            let tps = match case.tps_target {
+                Some(_) => tps_base * ramp * (1.0 + 0.04 * noise(&mut rng)),
+                None => tps_base * ramp * (rt_base / rt_model) * (1.0 + 0.05 * noise(&mut rng)),
+            };
+            let avg_rt = (rt_model * (1.0 + 0.08 * noise(&mut rng))).max(1.0);
+            let fail_factor = if incident { INCIDENT_FAILURES } else { calm_failures };
+            let fail_ratio = (fail_base * fail_factor * (1.0 + 0.3 * noise(&mut rng))).clamp(0.0, 1.0);
             let requests = (tps * (end - start)).round().max(0.0) as u64;
             let failures = ((requests as f64 * fail_ratio).round() as u64).min(requests);
             let timeouts = ((failures as f64 * timeout_share).round() as u64).min(failures);
@@ -362,6 +389,25 @@ mod tests {
         let pct: Vec<f64> =
             [50.0, 75.0, 85.0, 90.0, 95.0, 99.0, 99.9, 99.99].iter().map(|p| s.percentile(*p)).collect();
         assert!(pct.windows(2).all(|w| w[0] <= w[1]) && s.min_rt <= pct[0] && pct[7] <= s.max_rt, "{pct:?} {s:?}");
+    }
+
+    #[test]
+    fn curves_have_a_shape_worth_charting() {
+        let (run, case) = run(Profile::Healthy);
+        let curve = planned_curve(5, &run, &case);
+        let users: Vec<f64> = curve.iter().map(|p| p.users).collect();
+        assert!(users[0] < users[3] && users[3] == 40.0, "users ramp up: {users:?}");
+        let rts: Vec<f64> = curve.iter().map(|p| p.avg_rt).collect();
+        let (lo, hi) = (rts.iter().copied().fold(f64::INFINITY, f64::min), rts.iter().copied().fold(0.0, f64::max));
+        assert!(hi / lo > 1.4, "the incident shows in the response times: {rts:?}");
+        let full = &curve[3..curve.len() - 1];
+        let tps: Vec<f64> = full.iter().map(Point::tps).collect();
+        let (lo, hi) = (tps.iter().copied().fold(f64::INFINITY, f64::min), tps.iter().copied().fold(0.0, f64::max));
+        assert!(hi / lo > 1.2, "throughput dips during the incident: {tps:?}");
+        let fails: Vec<u64> = full.iter().map(|p| p.failures).collect();
+        assert!(fails.iter().max() > Some(&(fails.iter().min().unwrap() * 2)), "failures come in a burst: {fails:?}");
+        let s = Summary::of(&curve);
+        assert!((99.7..=100.0).contains(&s.success_rate()) && (100.0..145.0).contains(&s.avg_rt), "{s:?}");
     }
 
     #[test]

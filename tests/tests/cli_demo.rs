@@ -23,6 +23,8 @@ fn the_demo_runs_the_whole_workflow_and_exits_0_with_a_summary() {
         "PASSED: all 3 thresholds held  -> perftest run exits 0",
         "perftest run exits 1",
         "were deleted again",
+        "HTML report of the healthy run:  ",
+        "HTML report of the degraded run: ",
         "demo passed",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?}");

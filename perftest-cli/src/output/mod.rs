@@ -1,8 +1,15 @@
-//! The result of a run or a report, and the three ways it is written: table, JSON, JUnit.
+//! The result of a run or a report, and the ways it is written: table, JSON, JUnit, an HTML page
+//! with charts, a Markdown summary.
 
+pub mod charts;
+pub mod html;
 pub mod json;
 pub mod junit;
+pub mod summary_md;
 pub mod table;
+
+#[cfg(test)]
+mod html_tests;
 
 use std::io::Write;
 use std::path::Path;
@@ -101,8 +108,9 @@ pub fn plural(n: usize) -> &'static str {
 }
 
 /// Print the result on standard output in `args.output`, then write the requested files (a file
-/// that cannot be written is a usage error, after the result has been shown).
-pub fn emit(result: &RunResult, args: &OutputArgs) -> Result<()> {
+/// that cannot be written is a usage error, after the result has been shown). `details` feed the
+/// HTML report (`--html`); without them it has no charts or case table.
+pub fn emit(result: &RunResult, args: &OutputArgs, details: Option<&html::Details>) -> Result<()> {
     let json = json::render(result);
     let text = match args.output {
         Format::Json => serde_json::to_string_pretty(&json)? + "\n",
@@ -117,6 +125,16 @@ pub fn emit(result: &RunResult, args: &OutputArgs) -> Result<()> {
     if let Some(path) = &args.junit {
         write_atomic(path, junit::render(result).as_bytes())
             .map_err(|e| exit::Fail::usage(format!("cannot write the JUnit file to {}: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.html {
+        let empty = html::Details::default();
+        let page = html::render(result, details.unwrap_or(&empty), &crate::report_data::now_utc());
+        write_atomic(path, page.as_bytes())
+            .map_err(|e| exit::Fail::usage(format!("cannot write the HTML report to {}: {e}", path.display())))?;
+    }
+    if let Some(path) = &args.summary_md {
+        write_atomic(path, summary_md::render(result).as_bytes())
+            .map_err(|e| exit::Fail::usage(format!("cannot write the Markdown summary to {}: {e}", path.display())))?;
     }
     Ok(())
 }

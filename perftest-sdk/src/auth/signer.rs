@@ -62,7 +62,14 @@ impl fmt::Debug for SignableRequest<'_> {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(n, v)| (n.as_str(), if n.eq_ignore_ascii_case("x-security-token") { "<redacted>" } else { v.as_str() }))
+            .map(|(n, v)| {
+                let v = if n.eq_ignore_ascii_case("x-security-token") {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                };
+                (n.as_str(), v)
+            })
             .collect();
         f.debug_struct("SignableRequest")
             .field("method", &self.method)
