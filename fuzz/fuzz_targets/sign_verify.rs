@@ -17,7 +17,9 @@ fuzz_target!(|data: &[u8]| {
             let lower = n.to_ascii_lowercase();
             let reserved = ["authorization", "x-sdk-date", "host", "x-sdk-content-sha256", "content-type"];
             let duplicate = headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
-            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_graphic()) && !reserved.contains(&lower.as_str()) && !duplicate {
+            // Header names are HTTP tokens (no separators such as `;`, which joins SignedHeaders).
+            let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if !n.is_empty() && n.bytes().all(token) && !reserved.contains(&lower.as_str()) && !duplicate {
                 headers.push((n.to_owned(), v.to_owned()));
             }
         }
