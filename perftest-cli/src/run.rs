@@ -32,17 +32,11 @@ pub fn parse_thresholds(exprs: &[String]) -> Result<Vec<Threshold>, Fail> {
         .collect()
 }
 
-fn status_body(status: TaskStatus, resource_group: Option<i32>) -> types::builder::UpdateTaskStatusRequestBody {
-    let (cluster_id, cluster_type) = match resource_group {
-        Some(id) => (id, types::ClusterType::PrivateCluster),
-        None => (0, types::ClusterType::SharedClusterInternet),
-    };
-    types::UpdateTaskStatusRequestBody::builder()
-        .status(status)
-        .cluster_id(cluster_id)
-        .cluster_type(cluster_type)
-        .without_package(0)
-        .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet })
+fn status_body(status: TaskStatus, resource_group: Option<i32>) -> types::UpdateTaskStatusRequestBody {
+    match resource_group {
+        Some(id) => types::UpdateTaskStatusRequestBody::private(status, id),
+        None => types::UpdateTaskStatusRequestBody::shared(status),
+    }
 }
 
 /// Start a run of the task; the task run (report) id when CPTS returns it.

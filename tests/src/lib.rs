@@ -2,6 +2,7 @@
 //! requests are captured in memory (no socket) and answered with a canned response.
 
 pub mod script_server;
+pub mod seed;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -44,26 +44,13 @@ fn client(endpoint: &str, opt_in: bool) -> Client {
 }
 
 async fn start(c: &Client, op: Op) -> Result<(), Error> {
-    let net = types::NetworkInfo { network_type: types::NetworkType::Internet };
     match op {
         Op::UpdateTaskStatus => {
-            let body = types::UpdateTaskStatusRequestBody::builder()
-                .status(TaskStatus::Start)
-                .cluster_id(0)
-                .cluster_type(types::ClusterType::SharedClusterInternet)
-                .without_package(0)
-                .network_info(net);
+            let body = types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start);
             c.update_task_status().test_suite_id(1).task_id(7).body(body).send().await?;
         }
         Op::BatchUpdateTaskStatus => {
-            let body = types::BatchUpdateTaskStatusRequestBody::builder()
-                .status(TaskStatus::Start)
-                .project_id(1)
-                .task_id_list(vec![7, 8])
-                .cluster_id(0)
-                .cluster_type(types::ClusterType::SharedClusterInternet)
-                .without_package(0)
-                .network_info(Some(net));
+            let body = types::BatchUpdateTaskStatusRequestBody::shared(TaskStatus::Start, 1, vec![7, 8]);
             c.batch_update_task_status().test_suit_id(1).body(body).send().await?;
         }
     }

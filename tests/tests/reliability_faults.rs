@@ -56,12 +56,7 @@ async fn call(c: &Client, which: Call) -> Result<(), Error> {
         match which {
             Call::Get => c.show_task().task_id(7).send().await.map(|_| ()).map_err(Error::from),
             Call::Post => {
-                let body = types::UpdateTaskStatusRequestBody::builder()
-                    .status(TaskStatus::Start)
-                    .cluster_id(0)
-                    .cluster_type(types::ClusterType::SharedClusterInternet)
-                    .without_package(0)
-                    .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet });
+                let body = types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start);
                 c.update_task_status()
                     .test_suite_id(1)
                     .task_id(7)

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use perftest_sdk::auth::Credentials;
 use perftest_sdk::{Client, RunStatus, TaskStatus, types};
 use perftest_sim::{ManualClock, SimConfig, Simulator};
+use perftest_tests::seed::{seed_case, seed_task};
 use tokio::sync::Barrier;
 
 const AK: &str = "AKLOAD00000000000001";
@@ -124,46 +125,12 @@ async fn two_hundred_concurrent_runs_through_one_client_lose_and_duplicate_nothi
     let fds_before = fd_count();
 
     // One project, one case (an hour of load), 200 tasks.
-    let project_id = client
-        .create_project()
-        .body(types::CreateProjectRequestBody { name: "load".into(), description: None })
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .project_id
-        .unwrap();
-    let dir = client
-        .create_directory()
-        .test_suite_id(project_id)
-        .body(types::CreateDirectoryRequestBody { name: "cases".into() })
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .directory_id
-        .unwrap();
-    let case = types::CaseInfoDetail {
-        name: Some("an hour".into()),
-        directory_id: Some(dir),
-        stages: Some(vec![types::TestCaseStage { time: Some(3600), issue_num: Some(10), ..Default::default() }]),
-        ..Default::default()
-    };
-    let case_id =
-        client.create_new_case().body(case).send().await.unwrap().into_inner().json.unwrap().test_case_id.unwrap();
+    let (project_id, case_id) = seed_case(&client, "load", "an hour", 3600, 10).await;
     let client = Arc::new(client);
     let creates = (0..TASKS).map(|i| {
         let c = client.clone();
         tokio::spawn(async move {
-            let body = types::NewTaskInfo {
-                name: format!("task-{i:03}"),
-                project_id,
-                case_id_list: vec![case_id],
-                operate_mode: 2,
-                parallel: false,
-                enable_full_link: None,
-            };
-            c.create_new_task().body(body).send().await.expect("create_new_task").into_inner().task_id.unwrap()
+            seed_task(&c, project_id, case_id, &format!("task-{i:03}")).await
         })
     });
     let mut task_ids = Vec::with_capacity(TASKS);

@@ -18,6 +18,7 @@ use perftest_sdk::auth::{
 };
 use perftest_sdk::{Client, ConfigError, Error, RetryPolicy, TaskStatus, types};
 use perftest_sim::{Fault, FaultKind, ManualClock, SimConfig, Simulator};
+use perftest_tests::seed::{Seeded, seed};
 use progenitor_client::ClientInfo;
 
 const AK: &str = "AKSECRETTEST00000001";
@@ -268,49 +269,8 @@ async fn workflow() {
     let clock = Arc::new(ManualClock::starting_now());
     let sim = Simulator::start(sim_config(clock.clone()), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let c = sdk_client(&sim.endpoint(), SK);
-    let project_id = c
-        .create_project()
-        .body(types::CreateProjectRequestBody { name: "shop".into(), description: None })
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .project_id
-        .unwrap();
-    let dir = c
-        .create_directory()
-        .test_suite_id(project_id)
-        .body(types::CreateDirectoryRequestBody { name: "cases".into() })
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .directory_id
-        .unwrap();
-    let case = types::CaseInfoDetail {
-        name: Some("checkout case".into()),
-        directory_id: Some(dir),
-        stages: Some(vec![types::TestCaseStage { time: Some(600), issue_num: Some(20), ..Default::default() }]),
-        ..Default::default()
-    };
-    let case_id = c.create_new_case().body(case).send().await.unwrap().into_inner().json.unwrap().test_case_id.unwrap();
-    let task = types::NewTaskInfo {
-        name: "checkout".into(),
-        project_id,
-        case_id_list: vec![case_id],
-        operate_mode: 2,
-        parallel: false,
-        enable_full_link: None,
-    };
-    let task_id = c.create_new_task().body(task).send().await.unwrap().into_inner().task_id.unwrap();
-    let status = |s| {
-        types::UpdateTaskStatusRequestBody::builder()
-            .status(s)
-            .cluster_id(0)
-            .cluster_type(types::ClusterType::SharedClusterInternet)
-            .without_package(0)
-            .network_info(types::NetworkInfo { network_type: types::NetworkType::Internet })
-    };
+    let Seeded { project_id, task_id, .. } = seed(&c, "shop", "checkout", 600, 20).await;
+    let status = types::UpdateTaskStatusRequestBody::shared;
     let run_id = c
         .update_task_status()
         .test_suite_id(project_id)

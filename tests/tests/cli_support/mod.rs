@@ -9,7 +9,7 @@ use std::process::Command as StdCommand;
 use std::sync::OnceLock;
 
 use perftest_sdk::auth::Credentials;
-use perftest_sdk::{Client, types};
+use perftest_sdk::Client;
 use perftest_sim::{RunningSim, SimConfig, SimHandle, Simulator};
 
 pub const AK: &str = "AKCLITEST00000000001";
@@ -80,13 +80,7 @@ pub struct Sim {
     rt: tokio::runtime::Runtime,
 }
 
-/// What [`Sim::seed_task`] created.
-#[derive(Debug, Clone, Copy)]
-pub struct Seeded {
-    pub project_id: i32,
-    pub case_id: i32,
-    pub task_id: i32,
-}
+pub use perftest_tests::seed::Seeded;
 
 impl Sim {
     /// `time_scale` simulated seconds per real second.
@@ -117,50 +111,7 @@ impl Sim {
 
     /// A project, directory, case (one stage of `seconds` simulated seconds) and a new-edition task.
     pub fn seed_task(&self, project: &str, task: &str, seconds: i64) -> Seeded {
-        let c = &self.client;
-        self.block_on(async {
-            let project_id = c
-                .create_project()
-                .body(types::CreateProjectRequestBody { name: project.into(), description: None })
-                .send()
-                .await
-                .unwrap()
-                .into_inner()
-                .project_id
-                .unwrap();
-            let dir = c
-                .create_directory()
-                .test_suite_id(project_id)
-                .body(types::CreateDirectoryRequestBody { name: "cases".into() })
-                .send()
-                .await
-                .unwrap()
-                .into_inner()
-                .directory_id
-                .unwrap();
-            let case = types::CaseInfoDetail {
-                name: Some(format!("{task} case")),
-                directory_id: Some(dir),
-                stages: Some(vec![types::TestCaseStage {
-                    time: Some(seconds),
-                    issue_num: Some(20),
-                    ..Default::default()
-                }]),
-                ..Default::default()
-            };
-            let case_id =
-                c.create_new_case().body(case).send().await.unwrap().into_inner().json.unwrap().test_case_id.unwrap();
-            let body = types::NewTaskInfo {
-                name: task.into(),
-                project_id,
-                case_id_list: vec![case_id],
-                operate_mode: 2,
-                parallel: false,
-                enable_full_link: None,
-            };
-            let task_id = c.create_new_task().body(body).send().await.unwrap().into_inner().task_id.unwrap();
-            Seeded { project_id, case_id, task_id }
-        })
+        self.block_on(perftest_tests::seed::seed(&self.client, project, task, seconds, 20))
     }
 
     /// `perftest --endpoint <sim>` with the simulator's credentials and nothing else in the environment.
