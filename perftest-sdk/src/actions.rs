@@ -16,6 +16,12 @@ impl types::UpdateTaskStatusRequestBody {
     }
 
     /// Start or stop a task on a private resource group (cluster) of the account.
+    ///
+    /// ```
+    /// use perftest_sdk::{types::{ClusterType, UpdateTaskStatusRequestBody}, TaskStatus};
+    /// let body = UpdateTaskStatusRequestBody::private(TaskStatus::Start, 17);
+    /// assert_eq!(body.cluster_type, ClusterType::PrivateCluster);
+    /// ```
     pub fn private(status: TaskStatus, cluster_id: i32) -> Self {
         Self::on_cluster(status, cluster_id, types::ClusterType::PrivateCluster)
     }

@@ -13,16 +13,33 @@ use crate::region::{self, Region, RegionError};
 use crate::retry::RetryPolicy;
 
 /// Default connect timeout, as the official SDKs use.
+///
+/// ```
+/// assert_eq!(perftest_sdk::config::DEFAULT_CONNECT_TIMEOUT.as_secs(), 60);
+/// ```
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default time limit of one attempt (the official SDKs' read timeout).
+///
+/// ```
+/// assert_eq!(perftest_sdk::config::DEFAULT_ATTEMPT_TIMEOUT.as_secs(), 120);
+/// ```
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default time limit of a whole call, retries and waits included.
+///
+/// ```
+/// assert_eq!(perftest_sdk::config::DEFAULT_OVERALL_TIMEOUT.as_secs(), 300);
+/// ```
 pub const DEFAULT_OVERALL_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The `User-Agent` prefix: the official SDKs send `huaweicloud-usdk-<language>/3.0; ...`.
 const USER_AGENT: &str = concat!("huaweicloud-usdk-rust/3.0; perftest-sdk/", env!("CARGO_PKG_VERSION"));
 
 /// Why a client could not be built.
+///
+/// ```
+/// let err = perftest_sdk::Client::builder().build().unwrap_err();
+/// println!("{err}"); // says what to set
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -51,6 +68,16 @@ pub enum ConfigError {
 
 /// Sends a prepared, signed request. The default uses the client's `reqwest::Client`; tests plug in
 /// an in-memory transport to capture requests without a socket.
+///
+/// ```
+/// use futures::FutureExt;
+/// // Answer every request with `{}` without a socket (tests).
+/// let transport = |_req: reqwest::Request| async {
+///     Ok(reqwest::Response::from(http::Response::new(b"{}".to_vec())))
+/// }.boxed();
+/// let builder = perftest_sdk::Client::builder().transport(transport);
+/// # let _ = builder;
+/// ```
 pub trait Transport: Send + Sync + 'static {
     /// Send one attempt.
     fn send(&self, request: reqwest::Request) -> BoxFuture<'static, reqwest::Result<reqwest::Response>>;
@@ -66,6 +93,15 @@ where
 }
 
 /// State shared by every call of one client (the generated client's inner value).
+///
+/// ```
+/// use progenitor_client::ClientInfo;
+/// let client = perftest_sdk::Client::builder()
+///     .credentials(perftest_sdk::auth::Credentials::new("AK", "SK").unwrap())
+///     .project_id("p1").endpoint("http://127.0.0.1:1").build().unwrap();
+/// let state: &perftest_sdk::ClientState = client.inner();
+/// assert_eq!(state.project_id(), "p1");
+/// ```
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) signer: Signer,
@@ -82,10 +118,25 @@ pub struct ClientState {
 
 impl ClientState {
     /// The IAM project id every path and `X-Project-Id` carry.
+    ///
+    /// ```
+    /// let client = perftest_sdk::Client::builder()
+    ///     .credentials(perftest_sdk::auth::Credentials::new("AK", "SK").unwrap())
+    ///     .project_id("p1").endpoint("http://127.0.0.1:1").build().unwrap();
+    /// assert_eq!(progenitor_client::ClientInfo::inner(&client).project_id(), "p1");
+    /// ```
     pub fn project_id(&self) -> &str {
         &self.project_id
     }
     /// The retry policy.
+    ///
+    /// ```
+    /// use progenitor_client::ClientInfo;
+    /// let client = perftest_sdk::Client::builder()
+    ///     .credentials(perftest_sdk::auth::Credentials::new("AK", "SK").unwrap())
+    ///     .project_id("p1").endpoint("http://127.0.0.1:1").build().unwrap();
+    /// assert_eq!(client.inner().retry_policy().attempts(), 3);
+    /// ```
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
@@ -148,6 +199,11 @@ impl fmt::Debug for ClientBuilder {
 
 impl Client {
     /// Start configuring a client. See [`ClientBuilder`].
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().region("cn-north-4");
+    /// # let _ = builder;
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -155,69 +211,145 @@ impl Client {
 
 impl ClientBuilder {
     /// Use these credentials instead of the default chain (environment, then profile file).
+    ///
+    /// ```
+    /// use perftest_sdk::{auth::Credentials, Client};
+    /// let builder = Client::builder().credentials(Credentials::new("AK", "SK")?.with_project_id("p1"));
+    /// # let _ = builder;
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
     }
     /// The IAM project id of the region (overrides the one the credentials carry).
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().project_id("0123456789abcdef0123456789abcdef");
+    /// # let _ = builder;
+    /// ```
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
     }
     /// A CPTS region id such as `cn-north-4`; its endpoint honours `HUAWEICLOUD_SDK_REGION_CPTS_<ID>`
     /// and the regions file.
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().region("ap-southeast-1");
+    /// # let _ = builder;
+    /// ```
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
     /// An explicit endpoint (`https://...`, or `http://127.0.0.1:PORT` for the simulator); wins over the region.
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().endpoint("http://127.0.0.1:8080");
+    /// # let _ = builder;
+    /// ```
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
     }
     /// Time limit to establish a connection (default 60 s).
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().connect_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = builder;
+    /// ```
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(d);
         self
     }
     /// Time limit of one attempt, from sending to the end of the body (default 120 s).
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().attempt_timeout(std::time::Duration::from_secs(30));
+    /// # let _ = builder;
+    /// ```
     pub fn attempt_timeout(mut self, d: Duration) -> Self {
         self.attempt_timeout = Some(d);
         self
     }
     /// Time limit of a whole call including retries and backoff (default 300 s).
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().overall_timeout(std::time::Duration::from_secs(90));
+    /// # let _ = builder;
+    /// ```
     pub fn overall_timeout(mut self, d: Duration) -> Self {
         self.overall_timeout = Some(d);
         self
     }
     /// The retry policy (default: [`RetryPolicy::default`]).
+    ///
+    /// ```
+    /// use perftest_sdk::{Client, RetryPolicy};
+    /// let builder = Client::builder().retry_policy(RetryPolicy::default().max_attempts(5));
+    /// # let _ = builder;
+    /// ```
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
     /// Appended to the `User-Agent`, e.g. your tool's name and version.
+    ///
+    /// ```
+    /// let builder = perftest_sdk::Client::builder().user_agent_suffix("release-gate/2.1");
+    /// # let _ = builder;
+    /// ```
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
         self
     }
     /// Use this `reqwest::Client` (proxies, custom CAs, pools). Its own timeouts apply in addition.
+    ///
+    /// ```
+    /// let http = reqwest::Client::builder().pool_max_idle_per_host(4).build().unwrap();
+    /// let builder = perftest_sdk::Client::builder().http_client(http);
+    /// # let _ = builder;
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
     /// Send this `X-Sdk-Date` on every request instead of the current time. For replaying recorded
     /// requests in tests only: CPTS rejects dates more than 15 minutes off.
+    ///
+    /// ```
+    /// use perftest_sdk::{auth::SdkDate, Client};
+    /// let builder = Client::builder().pinned_sdk_date(SdkDate::parse("20250102T030405Z")?);
+    /// # let _ = builder;
+    /// # Ok::<(), perftest_sdk::auth::SignError>(())
+    /// ```
     pub fn pinned_sdk_date(mut self, date: SdkDate) -> Self {
         self.pinned_date = Some(date);
         self
     }
     /// Send requests through this transport instead of HTTP (tests: capture requests in memory).
+    ///
+    /// ```
+    /// use futures::FutureExt;
+    /// let canned = |_req: reqwest::Request| async {
+    ///     Ok(reqwest::Response::from(http::Response::new(b"{}".to_vec())))
+    /// }.boxed();
+    /// let builder = perftest_sdk::Client::builder().transport(canned);
+    /// # let _ = builder;
+    /// ```
     pub fn transport(mut self, transport: impl Transport) -> Self {
         self.transport = Some(Arc::new(transport));
         self
     }
 
     /// Resolve credentials, project id and endpoint, and build the client.
+    ///
+    /// ```
+    /// use perftest_sdk::{auth::Credentials, Client, ConfigError};
+    /// let err = Client::builder().credentials(Credentials::new("AK", "SK").unwrap()).build().unwrap_err();
+    /// assert!(matches!(err, ConfigError::MissingProjectId));
+    /// ```
     pub fn build(self) -> Result<Client, ConfigError> {
         let credentials = match self.credentials {
             Some(c) => c,

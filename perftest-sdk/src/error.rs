@@ -68,6 +68,11 @@ pub enum Error {
 
 impl Error {
     /// The HTTP status, for service errors and unexpected statuses.
+    ///
+    /// ```
+    /// let e = perftest_sdk::Error::InvalidRequest("task_id was not initialized".into());
+    /// assert_eq!(e.status(), None);
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Service(e) => Some(e.status),
@@ -77,6 +82,11 @@ impl Error {
     }
 
     /// The service error, if this is one.
+    ///
+    /// ```
+    /// let e = perftest_sdk::Error::InvalidRequest("x".into());
+    /// assert!(e.as_service().is_none());
+    /// ```
     pub fn as_service(&self) -> Option<&ServiceError> {
         match self {
             Self::Service(e) => Some(e),
@@ -139,30 +149,93 @@ impl ServiceError {
     }
 
     /// The HTTP status.
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert_eq!(e.status().as_u16(), 403);
+    /// ```
     pub fn status(&self) -> StatusCode {
         self.status
     }
     /// The error code (`APIGW.0301`, `SVCSTG.CPTS.4032002`, ...; the status as text when the body has none).
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert_eq!(e.error_code(), "SVCSTG.CPTS.4032002");
+    /// ```
     pub fn error_code(&self) -> &str {
         &self.error_code
     }
     /// The error message (the raw body when the body has none).
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert_eq!(e.error_msg(), "task not found");
+    /// ```
     pub fn error_msg(&self) -> &str {
         &self.error_msg
     }
     /// `X-Request-Id` of the response: quote it to Huawei support.
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert_eq!(e.request_id(), Some("r1"));
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
     /// `encoded_authorization_message` from the body, when IAM sent one.
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert_eq!(e.encoded_authorization_message(), None);
+    /// ```
     pub fn encoded_authorization_message(&self) -> Option<&str> {
         self.encoded_authorization_message.as_deref()
     }
     /// The body exactly as received.
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert!(e.body().starts_with(b"{\"code\""));
+    /// ```
     pub fn body(&self) -> &Bytes {
         &self.body
     }
     /// Whether the status is one the retry policy treats as transient (429, 502, 503, 504).
+    ///
+    /// ```
+    /// let e = perftest_sdk::ServiceError::from_parts(
+    ///     reqwest::StatusCode::FORBIDDEN,
+    ///     &[(reqwest::header::HeaderName::from_static("x-request-id"), reqwest::header::HeaderValue::from_static("r1"))].into_iter().collect(),
+    ///     br#"{"code":"SVCSTG.CPTS.4032002","message":"task not found"}"#.to_vec().into(),
+    /// );
+    /// assert!(!e.is_transient());
+    /// ```
     pub fn is_transient(&self) -> bool {
         crate::retry::is_retryable_status(self.status)
     }

@@ -49,4 +49,12 @@ pub use retry::RetryPolicy;
 pub use typed::{RunStatus, TaskStatus};
 
 /// The error type of the generated `send()` methods; convert it with `?` or [`Error::from`].
+///
+/// ```
+/// # async fn demo(client: &perftest_sdk::Client) {
+/// let raw: Result<_, perftest_sdk::GeneratedError> = client.show_task().task_id(1).send().await;
+/// let ours: Result<_, perftest_sdk::Error> = raw.map_err(perftest_sdk::Error::from);
+/// # let _ = ours;
+/// # }
+/// ```
 pub type GeneratedError = progenitor_client::Error<types::ErrorBody>;

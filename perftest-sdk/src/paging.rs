@@ -8,6 +8,10 @@ use futures::stream::{self, TryStreamExt};
 use crate::{Client, Error, types};
 
 /// The default page size.
+///
+/// ```
+/// assert_eq!(perftest_sdk::paging::DEFAULT_PAGE_SIZE, 50);
+/// ```
 pub const DEFAULT_PAGE_SIZE: i32 = 50;
 
 /// Every CPTS project (test suite), page after page.

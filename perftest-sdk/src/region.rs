@@ -12,11 +12,23 @@ use url::Url;
 use crate::auth::{home_dir, non_empty, Env, ProcessEnv};
 
 /// Environment variable naming the YAML regions file.
+///
+/// ```
+/// assert_eq!(perftest_sdk::region::ENV_REGIONS_FILE, "HUAWEICLOUD_SDK_REGIONS_FILE");
+/// ```
 pub const ENV_REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
 /// Prefix of the per-region endpoint override variables.
+///
+/// ```
+/// assert_eq!(perftest_sdk::region::ENV_REGION_PREFIX, "HUAWEICLOUD_SDK_REGION_CPTS_");
+/// ```
 pub const ENV_REGION_PREFIX: &str = "HUAWEICLOUD_SDK_REGION_CPTS_";
 
 /// The region ids CPTS is available in (built-in table).
+///
+/// ```
+/// assert!(perftest_sdk::region::CPTS_REGION_IDS.contains(&"cn-north-4"));
+/// ```
 pub const CPTS_REGION_IDS: [&str; 12] = [
     "cn-north-1",
     "cn-north-4",
@@ -56,6 +68,12 @@ pub struct Region {
 
 impl Region {
     /// A region with an explicit endpoint (no lookup).
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// let r = Region::custom("lab", url::Url::parse("http://127.0.0.1:8080").unwrap());
+    /// assert_eq!(r.id(), "lab");
+    /// ```
     pub fn custom(id: impl Into<String>, endpoint: Url) -> Self {
         Region {
             id: id.into(),
@@ -64,11 +82,23 @@ impl Region {
     }
 
     /// Resolves `id` against the process environment, the regions file and the built-in table.
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// assert!(Region::resolve("mars-north-1").is_err());
+    /// ```
     pub fn resolve(id: &str) -> Result<Self, RegionError> {
         Self::resolve_with(id, &ProcessEnv)
     }
 
     /// Resolves `id` against `env` (the regions file is still read from disk).
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// let env = std::collections::HashMap::from([("HUAWEICLOUD_SDK_REGION_CPTS_CN_NORTH_4", "https://cpts.example.com")]);
+    /// assert_eq!(Region::resolve_with("cn-north-4", &env)?.endpoint().as_str(), "https://cpts.example.com/");
+    /// # Ok::<(), perftest_sdk::region::RegionError>(())
+    /// ```
     pub fn resolve_with(id: &str, env: &dyn Env) -> Result<Self, RegionError> {
         let id = id.trim();
         if !id.is_empty() {
@@ -86,6 +116,11 @@ impl Region {
     }
 
     /// The built-in entry for `id`: `https://cpts.<id>.myhuaweicloud.com`.
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// assert_eq!(Region::builtin("cn-north-4").unwrap().endpoint().as_str(), "https://cpts.cn-north-4.myhuaweicloud.com/");
+    /// ```
     pub fn builtin(id: &str) -> Option<Self> {
         let id = CPTS_REGION_IDS.iter().find(|known| **known == id)?;
         let endpoint = Url::parse(&format!("https://cpts.{id}.myhuaweicloud.com")).ok()?;
@@ -93,17 +128,32 @@ impl Region {
     }
 
     /// The region id, e.g. `cn-north-4`.
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// assert_eq!(Region::builtin("af-south-1").unwrap().id(), "af-south-1");
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The primary endpoint.
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// assert_eq!(Region::builtin("la-south-2").unwrap().endpoint().host_str(), Some("cpts.la-south-2.myhuaweicloud.com"));
+    /// ```
     pub fn endpoint(&self) -> &Url {
         // `endpoints` is never empty: every constructor stores at least one.
         &self.endpoints[0]
     }
 
     /// All endpoints, primary first.
+    ///
+    /// ```
+    /// use perftest_sdk::region::{self, Region};
+    /// assert_eq!(Region::builtin("cn-east-3").unwrap().endpoints().len(), 1);
+    /// ```
     pub fn endpoints(&self) -> &[Url] {
         &self.endpoints
     }
@@ -116,6 +166,11 @@ impl fmt::Display for Region {
 }
 
 /// Why a region or endpoint could not be resolved.
+///
+/// ```
+/// use perftest_sdk::region::{self, Region};
+/// assert!(matches!(Region::resolve("nowhere"), Err(region::RegionError::UnknownRegion { .. })));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RegionError {
@@ -218,6 +273,10 @@ fn without_user_info(s: &str) -> String {
 }
 
 /// `HUAWEICLOUD_SDK_REGION_CPTS_<ID>` for `id` (upper-cased, `-` → `_`).
+///
+/// ```
+/// assert_eq!(perftest_sdk::region::env_variable_for("cn-north-4"), "HUAWEICLOUD_SDK_REGION_CPTS_CN_NORTH_4");
+/// ```
 pub fn env_variable_for(id: &str) -> String {
     let mut name = String::with_capacity(ENV_REGION_PREFIX.len() + id.len());
     name.push_str(ENV_REGION_PREFIX);

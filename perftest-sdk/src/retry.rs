@@ -51,31 +51,59 @@ pub(crate) enum Outcome {
 
 impl RetryPolicy {
     /// No retries: every call makes exactly one attempt.
+    ///
+    /// ```
+    /// assert_eq!(perftest_sdk::RetryPolicy::disabled().attempts(), 1);
+    /// ```
     pub fn disabled() -> Self {
         Self { max_attempts: 1, ..Self::default() }
     }
     /// Total attempts per call, the first included (at least 1).
+    ///
+    /// ```
+    /// assert_eq!(perftest_sdk::RetryPolicy::default().max_attempts(0).attempts(), 1);
+    /// ```
     pub fn max_attempts(mut self, n: u32) -> Self {
         self.max_attempts = n.max(1);
         self
     }
     /// The wait before the first retry; it doubles for each further retry (with jitter).
+    ///
+    /// ```
+    /// let p = perftest_sdk::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(50));
+    /// # let _ = p;
+    /// ```
     pub fn initial_backoff(mut self, d: Duration) -> Self {
         self.initial_backoff = d;
         self
     }
     /// The longest wait between two attempts (also caps a server's `Retry-After`).
+    ///
+    /// ```
+    /// let p = perftest_sdk::RetryPolicy::default().max_backoff(std::time::Duration::from_secs(5));
+    /// # let _ = p;
+    /// ```
     pub fn max_backoff(mut self, d: Duration) -> Self {
         self.max_backoff = d;
         self
     }
     /// Also retry POST requests after they may have reached the server. Starting a run is a POST:
     /// turn this on only when a duplicate start is acceptable or checked for.
+    ///
+    /// ```
+    /// // Only when a duplicate start is acceptable, or checked for (as `perftest run --retry-start` does).
+    /// let p = perftest_sdk::RetryPolicy::default().retry_non_idempotent(true);
+    /// # let _ = p;
+    /// ```
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
     }
     /// The configured number of attempts.
+    ///
+    /// ```
+    /// assert_eq!(perftest_sdk::RetryPolicy::default().attempts(), 3);
+    /// ```
     pub fn attempts(&self) -> u32 {
         self.max_attempts
     }

@@ -101,6 +101,10 @@ pub enum RunStatus {
 
 impl RunStatus {
     /// The wire value.
+    ///
+    /// ```
+    /// assert_eq!(perftest_sdk::RunStatus::Waiting.code(), 9);
+    /// ```
     pub fn code(self) -> i32 {
         match self {
             Self::Waiting => 9,
@@ -115,6 +119,12 @@ impl RunStatus {
     }
 
     /// Whether the run has ended (finished, aborted or stopped): waiting on it further is pointless.
+    ///
+    /// ```
+    /// use perftest_sdk::RunStatus;
+    /// assert!(RunStatus::Aborted.is_terminal());
+    /// assert!(!RunStatus::Waiting.is_terminal());
+    /// ```
     pub fn is_terminal(self) -> bool {
         matches!(self, Self::Finished | Self::Aborted | Self::StoppedCompleted | Self::Stopped)
     }

@@ -6,6 +6,15 @@ use super::signer::{string_to_sign, ALGORITHM, HEADER_DATE};
 use super::{SdkDate, SignError, SignableRequest, Signer};
 
 /// What [`Signer::authorize`] returns.
+///
+/// ```
+/// use perftest_sdk::auth::{SdkDate, SignableRequest, Signer};
+/// let headers = vec![("Host".to_owned(), "h".to_owned()), ("X-Sdk-Date".to_owned(), "19700101T000000Z".to_owned())];
+/// let req = SignableRequest { method: "GET", host: "h", path: "/v1/p", query: &[("b".into(), "2".into()), ("a".into(), "1".into())], headers: &headers, body: b"" };
+/// let a = Signer::new("AK", "SK").authorize(&req, &SdkDate::from_unix_seconds(0))?;
+/// assert_eq!(a.canonical_query, "a=1&b=2");
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authorized {
     /// The `Authorization` value to send; `None` when the request already carried one.

@@ -6,6 +6,11 @@ use std::borrow::Cow;
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of the empty string, used as the payload hash of every empty body.
+///
+/// ```
+/// use sha2::Digest;
+/// assert_eq!(perftest_sdk::auth::EMPTY_PAYLOAD_HASH, hex::encode(sha2::Sha256::digest(b"")));
+/// ```
 pub const EMPTY_PAYLOAD_HASH: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 

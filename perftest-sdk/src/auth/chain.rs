@@ -35,11 +35,24 @@ pub struct CredentialsChain {
 
 impl CredentialsChain {
     /// A chain with no explicit credentials.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::CredentialsChain;
+    /// let chain = CredentialsChain::new();
+    /// # let _ = chain;
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Puts `credentials` first in the chain.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::{Credentials, CredentialsChain};
+    /// let c = CredentialsChain::new().with_explicit(Credentials::new("AK", "SK")?).resolve()?;
+    /// assert_eq!(c.access_key(), "AK");
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     #[must_use]
     pub fn with_explicit(mut self, credentials: Credentials) -> Self {
         self.explicit = Some(credentials);
@@ -47,11 +60,26 @@ impl CredentialsChain {
     }
 
     /// Resolves against the process environment.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::CredentialsChain;
+    /// match CredentialsChain::new().resolve() {
+    ///     Ok(c) => println!("using {c:?}"),
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// ```
     pub fn resolve(&self) -> Result<Credentials, CredentialsError> {
         self.resolve_with(&ProcessEnv)
     }
 
     /// Resolves against `env` (files are still read from disk).
+    ///
+    /// ```
+    /// use perftest_sdk::auth::CredentialsChain;
+    /// let env = std::collections::HashMap::from([("HUAWEICLOUD_SDK_AK", "AK"), ("HUAWEICLOUD_SDK_SK", "SK")]);
+    /// assert_eq!(CredentialsChain::new().resolve_with(&env)?.access_key(), "AK");
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn resolve_with(&self, env: &dyn Env) -> Result<Credentials, CredentialsError> {
         if let Some(c) = &self.explicit {
             return Ok(c.clone());

@@ -11,14 +11,34 @@ use super::{Env, MaskedAccessKey, Redacted, Signer};
 pub use super::chain::CredentialsChain;
 
 /// Environment variable holding the access key.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::credentials::ENV_AK, "HUAWEICLOUD_SDK_AK");
+/// ```
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
 /// Environment variable holding the secret key.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::credentials::ENV_SK, "HUAWEICLOUD_SDK_SK");
+/// ```
 pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 /// Environment variable holding a temporary security token.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::credentials::ENV_SECURITY_TOKEN, "HUAWEICLOUD_SDK_SECURITY_TOKEN");
+/// ```
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Environment variable holding the project id.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::credentials::ENV_PROJECT_ID, "HUAWEICLOUD_SDK_PROJECT_ID");
+/// ```
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
 /// Environment variable naming the profile file (default `~/.huaweicloud/credentials`).
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::credentials::ENV_CREDENTIALS_FILE, "HUAWEICLOUD_SDK_CREDENTIALS_FILE");
+/// ```
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
 /// Access key, secret key and the optional security token and project id.
@@ -49,6 +69,11 @@ pub struct Credentials {
 
 impl Credentials {
     /// Creates credentials; an empty (or blank) access key or secret key is an error.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// assert!(Credentials::new("", "SK").is_err());
+    /// ```
     pub fn new(
         access_key: impl Into<String>,
         secret_key: impl Into<String>,
@@ -73,6 +98,13 @@ impl Credentials {
     }
 
     /// Sets the temporary security token (sent as `X-Security-Token`); an empty one clears it.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.security_token(), Some("tok"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     #[must_use]
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
         self.security_token = Some(token.into()).filter(|t| !t.is_empty());
@@ -80,6 +112,13 @@ impl Credentials {
     }
 
     /// Sets the project id (sent as `X-Project-Id`); an empty one clears it.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.project_id(), Some("p1"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     #[must_use]
     pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into()).filter(|p| !p.is_empty());
@@ -87,27 +126,63 @@ impl Credentials {
     }
 
     /// The access key id.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.access_key(), "AKFAKE0001");
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn access_key(&self) -> &str {
         &self.access_key
     }
 
     /// The secret key, for signing. Do not log it.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.secret_key(), "SKFAKE");
+    /// assert!(!format!("{c:?}").contains("SKFAKE"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn secret_key(&self) -> &str {
         &self.secret_key
     }
 
     /// The security token, if any. Do not log it.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.security_token(), Some("tok"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn security_token(&self) -> Option<&str> {
         self.security_token.as_deref()
     }
 
     /// The project id, if any.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let c = Credentials::new("AKFAKE0001", "SKFAKE")?.with_security_token("tok").with_project_id("p1");
+    /// assert_eq!(c.project_id(), Some("p1"));
+    /// # Ok::<(), perftest_sdk::auth::CredentialsError>(())
+    /// ```
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
     }
 
     /// Resolves credentials from the process environment and the profile file
     /// (see [`CredentialsChain`]).
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// if let Err(e) = Credentials::from_default_chain() {
+    ///     eprintln!("{e}"); // says which variables and file were tried
+    /// }
+    /// ```
     pub fn from_default_chain() -> Result<Self, CredentialsError> {
         CredentialsChain::new().resolve()
     }
@@ -155,6 +230,12 @@ impl Credentials {
     /// The profile-file provider alone: reads `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
     /// `~/.huaweicloud/credentials`. `Ok(None)` when the default file is absent or has neither a
     /// `[basiccredentials]` nor a `[basic]` section.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Credentials;
+    /// let env = std::collections::HashMap::from([("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/credentials")]);
+    /// assert!(Credentials::from_profile_with(&env).is_err()); // a named file must exist
+    /// ```
     pub fn from_profile_with(env: &dyn Env) -> Result<Option<Self>, CredentialsError> {
         match profile_lookup(env)? {
             Lookup::Found(c) => Ok(Some(c)),
@@ -202,6 +283,11 @@ impl From<&Credentials> for Signer {
 
 /// Why credentials could not be resolved. Messages name variables, files and line numbers but
 /// never contain secret keys or tokens.
+///
+/// ```
+/// use perftest_sdk::auth::{Credentials, CredentialsError};
+/// assert!(matches!(Credentials::new("AK", ""), Err(CredentialsError::Empty { .. })));
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CredentialsError {

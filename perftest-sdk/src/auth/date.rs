@@ -27,6 +27,12 @@ pub struct SdkDate([u8; 16]);
 impl SdkDate {
     /// Parses exactly `YYYYMMDDTHHMMSSZ` (16 ASCII characters, a real calendar date, year ≥ 1,
     /// seconds 00–59). Surrounding whitespace is not accepted; trim first if needed.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::SdkDate;
+    /// assert!(SdkDate::parse("20240301T120000Z").is_ok());
+    /// assert!(SdkDate::parse("2024-03-01").is_err());
+    /// ```
     pub fn parse(s: &str) -> Result<Self, SignError> {
         let invalid = || SignError::InvalidDate {
             value: truncate_for_message(s),
@@ -83,6 +89,11 @@ impl SdkDate {
     }
 
     /// Builds a date from seconds since the Unix epoch (clamped to the years 0001–9999).
+    ///
+    /// ```
+    /// use perftest_sdk::auth::SdkDate;
+    /// assert_eq!(SdkDate::from_unix_seconds(0).as_str(), "19700101T000000Z");
+    /// ```
     pub fn from_unix_seconds(secs: i64) -> Self {
         let min = days_from_civil(1, 1, 1) * SECS_PER_DAY;
         let max = days_from_civil(9999, 12, 31) * SECS_PER_DAY + SECS_PER_DAY - 1;
@@ -101,6 +112,11 @@ impl SdkDate {
     }
 
     /// Seconds since the Unix epoch (negative before 1970), e.g. to check clock skew.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::SdkDate;
+    /// assert_eq!(SdkDate::parse("19700101T000100Z").unwrap().unix_seconds(), 60);
+    /// ```
     pub fn unix_seconds(&self) -> i64 {
         let num = |r: std::ops::Range<usize>| {
             self.0[r]
@@ -112,6 +128,11 @@ impl SdkDate {
     }
 
     /// The `YYYYMMDDTHHMMSSZ` text.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::SdkDate;
+    /// assert_eq!(SdkDate::from_unix_seconds(86_400).as_str(), "19700102T000000Z");
+    /// ```
     pub fn as_str(&self) -> &str {
         // Always ASCII by construction.
         std::str::from_utf8(&self.0).unwrap_or("")

@@ -24,6 +24,12 @@ pub trait Env {
 }
 
 /// The real process environment (`std::env::var`).
+///
+/// ```
+/// use perftest_sdk::auth::{Env, ProcessEnv};
+/// let home = ProcessEnv.var("HOME");
+/// # let _ = home;
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProcessEnv;
 

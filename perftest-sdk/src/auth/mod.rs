@@ -52,6 +52,11 @@ pub use verify::{
 /// Errors from signing (a malformed `X-Sdk-Date`) and from [`verify`].
 ///
 /// Messages never contain secret keys or signatures.
+///
+/// ```
+/// use perftest_sdk::auth::{SdkDate, SignError};
+/// assert!(matches!(SdkDate::parse("yesterday"), Err(SignError::InvalidDate { .. })));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SignError {

@@ -5,6 +5,14 @@ use std::fmt;
 /// The outcome of signing: every intermediate value plus what to send.
 ///
 /// `Debug` redacts `X-Security-Token` values.
+///
+/// ```
+/// use perftest_sdk::auth::{sign, SdkDate, SignableRequest};
+/// let req = SignableRequest { method: "GET", host: "h", path: "/v1/p/x", query: &[], headers: &[], body: b"" };
+/// let s = sign(&req, "AK", "SK", &SdkDate::from_unix_seconds(0))?;
+/// assert!(s.canonical_request.starts_with("GET\n/v1/p/x/\n"));
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// The six-line canonical request (empty when signing was skipped).

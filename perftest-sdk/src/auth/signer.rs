@@ -13,12 +13,28 @@ use super::{SdkDate, SignError};
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// Name of the signing algorithm, first token of the `Authorization` header.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::signer::ALGORITHM, "SDK-HMAC-SHA256");
+/// ```
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 /// Header carrying the signing time.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::signer::HEADER_DATE, "X-Sdk-Date");
+/// ```
 pub const HEADER_DATE: &str = "X-Sdk-Date";
 /// Header carrying the payload-hash override (`UNSIGNED-PAYLOAD`).
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::signer::HEADER_CONTENT_SHA256, "X-Sdk-Content-Sha256");
+/// ```
 pub const HEADER_CONTENT_SHA256: &str = "X-Sdk-Content-Sha256";
 /// Marker value of [`HEADER_CONTENT_SHA256`] for bodies that are not hashed.
+///
+/// ```
+/// assert_eq!(perftest_sdk::auth::signer::UNSIGNED_PAYLOAD, "UNSIGNED-PAYLOAD");
+/// ```
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
 /// A view of the request to sign (or, for [`verify`](super::verify), the request received).
@@ -138,6 +154,12 @@ pub(crate) fn hmac_for_key(key: &[u8]) -> HmacSha256 {
 
 impl Signer {
     /// Creates a signer for an access key / secret key pair.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::Signer;
+    /// let signer = Signer::new("AK", "SK");
+    /// assert!(!format!("{signer:?}").contains("SK\""));
+    /// ```
     pub fn new(access_key: &str, secret_key: &str) -> Self {
         Signer {
             access_key: access_key.to_owned(),
@@ -146,6 +168,10 @@ impl Signer {
     }
 
     /// The access key put in `Authorization: … Access=<AK>`.
+    ///
+    /// ```
+    /// assert_eq!(perftest_sdk::auth::Signer::new("AK", "SK").access_key(), "AK");
+    /// ```
     pub fn access_key(&self) -> &str {
         &self.access_key
     }
@@ -167,6 +193,14 @@ impl Signer {
     ///
     /// When the request already carries `Authorization` (any case) nothing is signed: only
     /// [`Signed::uri`], [`Signed::canonical_query`] and the (trimmed) headers are filled.
+    ///
+    /// ```
+    /// use perftest_sdk::auth::{SdkDate, SignableRequest, Signer};
+    /// let req = SignableRequest { method: "DELETE", host: "h", path: "/v1/p/tasks/1", query: &[], headers: &[], body: b"" };
+    /// let signed = Signer::new("AK", "SK").sign(&req, &SdkDate::from_unix_seconds(0))?;
+    /// assert_eq!(signed.signed_headers, "host;x-sdk-date");
+    /// # Ok::<(), perftest_sdk::auth::SignError>(())
+    /// ```
     pub fn sign(&self, req: &SignableRequest<'_>, date: &SdkDate) -> Result<Signed, SignError> {
         let canonical_query = canonical::canonical_query(req.query);
         let uri = canonical::build_uri(req.path, &canonical_query);

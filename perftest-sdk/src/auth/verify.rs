@@ -7,6 +7,15 @@ use super::signer::{self, hmac_for_key, ALGORITHM, HEADER_DATE};
 use super::{SdkDate, SignError, SignableRequest};
 
 /// The fields of an `Authorization: SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…` value.
+///
+/// ```
+/// use perftest_sdk::auth::{parse_authorization, verify, SdkDate, SignableRequest, Signer};
+/// let req = SignableRequest { method: "GET", host: "h", path: "/v1/p", query: &[], headers: &[], body: b"" };
+/// let signed = Signer::new("AK", "SK").sign(&req, &SdkDate::from_unix_seconds(0))?;
+/// let parsed = parse_authorization(signed.authorization.as_deref().unwrap())?;
+/// assert_eq!(parsed.access_key, "AK");
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedAuthorization {
     /// The `Access` value (access key id).
@@ -18,6 +27,15 @@ pub struct ParsedAuthorization {
 }
 
 /// What a successful [`verify`] established.
+///
+/// ```
+/// use perftest_sdk::auth::{parse_authorization, verify, SdkDate, SignableRequest, Signer};
+/// let req = SignableRequest { method: "GET", host: "h", path: "/v1/p", query: &[], headers: &[], body: b"" };
+/// let signed = Signer::new("AK", "SK").sign(&req, &SdkDate::from_unix_seconds(0))?;
+/// let sent = SignableRequest { headers: &signed.headers, ..req };
+/// assert_eq!(verify(&sent, "SK")?.access_key, "AK");
+/// # Ok::<(), perftest_sdk::auth::SignError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedAuthorization {
     /// The access key the request was signed for.
