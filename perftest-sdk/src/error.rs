@@ -102,6 +102,14 @@ fn request_id_suffix(id: Option<&str>) -> String {
 /// An error answer from CPTS or the API gateway, parsed as the official SDKs do: `error_code`/`error_msg`,
 /// else `errorCode`/`errorMsg`, else `code`/`message`, at the top level or in a nested object; a missing
 /// code falls back to the HTTP status and a missing message to the raw body.
+///
+/// ```
+/// # async fn demo(client: &perftest_sdk::Client) {
+/// if let Err(perftest_sdk::Error::Service(e)) = client.show_task().task_id(7).send().await.map_err(perftest_sdk::Error::from) {
+///     eprintln!("{} {} (quote request id {:?} to support)", e.error_code(), e.error_msg(), e.request_id());
+/// }
+/// # }
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServiceError {
     status: StatusCode,
