@@ -114,9 +114,9 @@ fn prepare(state: &ClientState, mut req: Request) -> Request {
     // progenitor's api-version header and Accept: application/json are not what the official SDK sends.
     headers.remove("api-version");
     headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("*/*"));
-    set(headers, "Content-Type", "application/json");
-    set(headers, "User-Agent", &state.user_agent);
-    set(headers, "X-Project-Id", &state.project_id);
+    set(headers, "content-type", "application/json");
+    set(headers, "user-agent", &state.user_agent);
+    set(headers, "x-project-id", &state.project_id);
     if let Some(token) = &state.security_token {
         if let Ok(mut v) = HeaderValue::from_str(token) {
             v.set_sensitive(true);
@@ -146,18 +146,10 @@ fn normalize_path(path: &str) -> Option<String> {
     (encoded != path).then_some(encoded)
 }
 
+/// `name` must be a lower-case header name (a `from_static` requirement).
 fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
-        headers.insert(HeaderName::from_static(lower(name)), v);
-    }
-}
-
-fn lower(name: &'static str) -> &'static str {
-    match name {
-        "Content-Type" => "content-type",
-        "User-Agent" => "user-agent",
-        "X-Project-Id" => "x-project-id",
-        _ => "x-unknown",
+        headers.insert(HeaderName::from_static(name), v);
     }
 }
 
