@@ -4,8 +4,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use perftest_sdk::{Client, Error, RunStatus, TaskStatus, types};
-use tokio::sync::watch;
+use perftest_sdk::{Client, Error, RunStatus};
 
 use crate::cli::{OutputArgs, WaitOptions};
 use crate::exit::{self, Fail};
@@ -15,14 +14,20 @@ use crate::output::{self, Outcome, RunResult};
 use crate::progress::{Progress, Snapshot};
 use crate::threshold::{self, Threshold};
 
+mod control;
+mod interrupt;
+
+pub use control::{start_checked, stop};
+pub use interrupt::Interrupt;
+
 /// Consecutive failed status polls tolerated before giving up (transient network trouble).
 const MAX_POLL_FAILURES: u32 = 5;
 /// Extra reads of an empty report after a run finished.
 const REPORT_RETRIES: u32 = 3;
 /// Attempts of a start with `--retry-start`, the first included.
-const START_ATTEMPTS: u32 = 3;
+pub(crate) const START_ATTEMPTS: u32 = 3;
 /// Wait before sending a start again (doubled for each further attempt).
-const START_BACKOFF: Duration = Duration::from_millis(500);
+pub(crate) const START_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Parse every `--fail-on` expression; the first bad one is a usage error with a caret.
 pub fn parse_thresholds(exprs: &[String]) -> Result<Vec<Threshold>, Fail> {
@@ -30,141 +35,6 @@ pub fn parse_thresholds(exprs: &[String]) -> Result<Vec<Threshold>, Fail> {
         .iter()
         .map(|e| threshold::parse(e).map_err(|err| Fail::usage(err.to_string().trim_end().to_owned())))
         .collect()
-}
-
-fn status_body(status: TaskStatus, resource_group: Option<i32>) -> types::UpdateTaskStatusRequestBody {
-    match resource_group {
-        Some(id) => types::UpdateTaskStatusRequestBody::private(status, id),
-        None => types::UpdateTaskStatusRequestBody::shared(status),
-    }
-}
-
-/// Start a run of the task; the task run (report) id when CPTS returns it.
-pub async fn start(client: &Client, task: &TaskRef, resource_group: Option<i32>) -> Result<Option<i32>> {
-    let r = client
-        .update_task_status()
-        .test_suite_id(task.project_id)
-        .task_id(task.id)
-        .body(status_body(TaskStatus::Start, resource_group))
-        .send()
-        .await
-        .map_err(Error::from)
-        .with_context(|| format!("starting {}", task.label()))?;
-    let run_id = r.into_inner().result.and_then(|r| r.task_run_id);
-    tracing::debug!(task_id = task.id, project = task.project_id, ?resource_group, ?run_id, "started");
-    Ok(run_id)
-}
-
-/// Start a run without ever starting two, and without leaving behind a run whose start reported failure.
-///
-/// The start is a POST, which the SDK never sends again once it may have reached CPTS. When it fails
-/// in a way that leaves this open (the connection broke after sending, a timeout, a 5xx, a garbled
-/// success answer), the task's status tells: a waiting or running run that was not there before the
-/// start is ours. Without `retry` that run is stopped and the start reported as failed; with `retry`
-/// (`--retry-start`) that run is taken as started, and only when there is none, and the failure was a
-/// transient one, is the start sent again.
-pub async fn start_checked(
-    client: &Client,
-    task: &TaskRef,
-    resource_group: Option<i32>,
-    retry: bool,
-    progress: &mut Progress,
-) -> Result<Option<i32>> {
-    let (_, before) = lookup::run_state(&lookup::show_task(client, task.id).await?);
-    let mut attempt = 1u32;
-    loop {
-        let err = match start(client, task, resource_group).await {
-            Ok(id) => return Ok(id),
-            Err(e) => e,
-        };
-        let Some(sdk) = err.chain().find_map(|c| c.downcast_ref::<Error>()) else { return Err(err) };
-        if !may_have_started(sdk) {
-            return Err(err);
-        }
-        let (status, current) = match lookup::show_task(client, task.id).await {
-            Ok(info) => lookup::run_state(&info),
-            Err(check) => {
-                return Err(append(
-                    err,
-                    &format!(
-                        "the start may have reached CPTS, and the task's status could not be read ({check:#}): \
-                         check it with `perftest status --task-id {}`",
-                        task.id
-                    ),
-                ));
-            }
-        };
-        tracing::debug!(
-            task_id = task.id,
-            ?status,
-            ?current,
-            ?before,
-            attempt,
-            "checked the task after a failed start"
-        );
-        if let (Some(s), Some(id)) = (status, current)
-            && !s.is_terminal()
-            && current != before
-        {
-            if retry {
-                progress.message(&format!(
-                    "starting reported an error ({err:#}), but CPTS shows run {id} {s}: not starting again"
-                ));
-                return Ok(Some(id));
-            }
-            // Nobody asked for a retry: a start that reported failure must not leave a paid run going.
-            let outcome = match stop(client, task, resource_group).await {
-                Ok(()) => "it was stopped".to_owned(),
-                Err(e) => format!("stopping it FAILED ({e:#}): stop it with `perftest stop --task-id {}`", task.id),
-            };
-            return Err(append(err, &format!("run {id} had started nonetheless; {outcome}")));
-        }
-        if !(retry && attempt < START_ATTEMPTS && is_transient(sdk)) {
-            let hint = if !retry && is_transient(sdk) { " (--retry-start sends such a start again)" } else { "" };
-            return Err(append(err, &format!("the task shows no new run, so nothing was started{hint}")));
-        }
-        attempt += 1;
-        progress.message(&format!(
-            "starting failed ({err:#}); no new run is waiting or running, so the start is sent again ({attempt}/{START_ATTEMPTS})"
-        ));
-        tokio::time::sleep(START_BACKOFF * 2u32.pow(attempt - 2)).await;
-    }
-}
-
-/// Whether a start that failed with `e` may have reached CPTS (and so may have started a run).
-fn may_have_started(e: &Error) -> bool {
-    match e {
-        Error::Config(_) | Error::InvalidRequest(_) => false,
-        // Refused: not sent at all (the SDK already retried it).
-        Error::Transport(t) if t.is_connect() => false,
-        // CPTS or the gateway turned it down; 429 and 5xx leave it open.
-        Error::Service(s) => s.status().is_server_error() || s.status().as_u16() == 429,
-        _ => true,
-    }
-}
-
-/// Failures worth sending the start again for: the network, a timeout, 429, 502, 503, 504.
-fn is_transient(e: &Error) -> bool {
-    match e {
-        Error::Transport(_) | Error::Timeout(_) => true,
-        Error::Service(s) => s.is_transient(),
-        _ => false,
-    }
-}
-
-/// Stop the task's current run (status 2).
-pub async fn stop(client: &Client, task: &TaskRef, resource_group: Option<i32>) -> Result<()> {
-    client
-        .update_task_status()
-        .test_suite_id(task.project_id)
-        .task_id(task.id)
-        .body(status_body(TaskStatus::Stop, resource_group))
-        .send()
-        .await
-        .map_err(Error::from)
-        .with_context(|| format!("stopping {}", task.label()))?;
-    tracing::debug!(task_id = task.id, "stop requested");
-    Ok(())
 }
 
 /// The report outline of a run.
@@ -193,78 +63,6 @@ async fn fetch_settled_report(client: &Client, id: i32, status: Option<RunStatus
         report = fetch_report(client, id).await?;
     }
     Ok(report)
-}
-
-/// Set once on the first Ctrl-C or SIGTERM; a second one exits at once.
-#[derive(Debug, Clone)]
-pub struct Interrupt(watch::Receiver<bool>);
-
-impl Interrupt {
-    /// Listen for Ctrl-C (and SIGTERM on Unix) from now on: the handlers are registered before
-    /// this returns.
-    pub fn install() -> Self {
-        let (tx, rx) = watch::channel(false);
-        let mut signals = Signals::register();
-        tokio::spawn(async move {
-            signals.recv().await;
-            let _ = tx.send(true);
-            signals.recv().await;
-            eprintln!("\ninterrupted again: exiting without cleaning up");
-            std::process::exit(i32::from(exit::INTERRUPTED));
-        });
-        Self(rx)
-    }
-
-    pub fn fired(&self) -> bool {
-        *self.0.borrow()
-    }
-
-    /// Resolves when the interrupt fires.
-    pub async fn wait(&mut self) {
-        let _ = self.0.wait_for(|v| *v).await;
-    }
-}
-
-/// SIGINT and SIGTERM on Unix, Ctrl-C elsewhere.
-struct Signals {
-    #[cfg(unix)]
-    int: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn register() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Self { int: signal(SignalKind::interrupt()).ok(), term: signal(SignalKind::terminate()).ok() }
-        }
-        #[cfg(not(unix))]
-        Self {}
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            async fn next(s: &mut Option<tokio::signal::unix::Signal>) {
-                match s {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
-            }
-            tokio::select! {
-                _ = next(&mut self.int) => {}
-                _ = next(&mut self.term) => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }
 
 /// How waiting ended.
@@ -488,7 +286,7 @@ async fn stop_after_error(
 }
 
 /// `err`'s message followed by what was done about it, keeping its exit code.
-fn append(err: anyhow::Error, note: &str) -> anyhow::Error {
+pub(crate) fn append(err: anyhow::Error, note: &str) -> anyhow::Error {
     Fail::new(exit::code_of(&err), format!("{err:#}; {note}")).into()
 }
 
