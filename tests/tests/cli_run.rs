@@ -242,33 +242,14 @@ fn scripts_start_check_and_judge_a_run_step_by_step() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_run_and_exits_130() {
-    use std::io::{BufRead, BufReader, Read};
-    use std::process::{Command, Stdio};
+    use std::io::Read;
+    use std::process::Command;
 
     let sim = Sim::start(1.0);
     let s = sim.seed_task("shop", "checkout", 60);
-    let mut child = Command::new(cli_support::perftest_bin())
-        .env_clear()
-        .env("HUAWEICLOUD_SDK_AK", cli_support::AK)
-        .env("HUAWEICLOUD_SDK_SK", cli_support::SK)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", cli_support::PROJECT_ID)
-        .args(["--endpoint", &sim.endpoint(), "run", "--task-id", &s.task_id.to_string(), "--poll-interval", "100ms"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     // Once the run has started (the signal handlers are registered before the start request), interrupt.
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "perftest ended early: {seen}");
-        seen.push_str(&line);
-        if line.contains("waiting for it to end") {
-            break;
-        }
-    }
+    let (mut child, mut stderr, mut seen) =
+        cli_support::spawn_run_until_started(&sim, s.task_id, &["--poll-interval", "100ms"]);
     let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
     let status = child.wait().unwrap();

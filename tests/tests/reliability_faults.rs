@@ -8,13 +8,12 @@
 
 mod cli_support;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::io::Read;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use cli_support::{AK as SIM_AK, PROJECT_ID as SIM_PROJECT_ID, SK as SIM_SK, Sim, perftest_bare, text};
+use cli_support::{Sim, perftest_bare, text};
 use perftest_sdk::auth::Credentials;
 use perftest_sdk::{Client, Error, RetryPolicy, TaskStatus, types};
 use perftest_sim::{Fault, FaultKind};
@@ -272,28 +271,8 @@ fn finish(child: std::process::Child, mut stderr: impl Read, mut seen: String) -
 fn run_with_fault_after_start(fault: Fault, extra: &[&str]) -> (Out, perftest_sim::TaskSnapshot) {
     let sim = Sim::start(1.0);
     let s = sim.seed_task("shop", "checkout", 60);
-    let mut child = Command::new(cli_support::perftest_bin())
-        .env_clear()
-        .env("HUAWEICLOUD_SDK_AK", SIM_AK)
-        .env("HUAWEICLOUD_SDK_SK", SIM_SK)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", SIM_PROJECT_ID)
-        .args(["--endpoint", &sim.endpoint(), "run", "--task-id", &s.task_id.to_string(), "--poll-interval", "20ms"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "perftest ended before the run started: {seen}");
-        seen.push_str(&line);
-        if line.contains("waiting for it to end") {
-            break;
-        }
-    }
+    let args: Vec<&str> = ["--poll-interval", "20ms"].into_iter().chain(extra.iter().copied()).collect();
+    let (child, stderr, seen) = cli_support::spawn_run_until_started(&sim, s.task_id, &args);
     assert_eq!(sim.handle().task(s.task_id).unwrap().starts, 1);
     sim.handle().add_fault(fault.on("show_task")).unwrap();
     let out = finish(child, stderr, seen);

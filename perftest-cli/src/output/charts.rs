@@ -1,6 +1,7 @@
 //! Line charts as inline SVG, drawn with plotters' SVG backend (no fonts, no bitmaps, no script):
 //! a title, a legend row above the plot, axes with their units, a light grid.
 
+use super::escape;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -233,23 +234,6 @@ fn trim_zeros(s: &str) -> String {
     let (num, suffix) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len()));
     let num = if num.contains('.') { num.trim_end_matches('0').trim_end_matches('.') } else { num };
     format!("{num}{suffix}")
-}
-
-/// Escape text for HTML/XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

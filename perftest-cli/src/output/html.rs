@@ -6,6 +6,7 @@
 //! over time (throughput, response times, virtual users, failures), a table per case and request,
 //! and the response codes.
 
+use super::escape;
 use std::fmt::Write;
 
 use super::RunResult;
@@ -485,9 +486,4 @@ fn responses(h: &mut String, r: &RunResult) {
         table(h, "Kind", kinds.map(|(k, n)| (k.to_string(), *n, true)).collect());
     }
     h.push_str("</section>\n");
-}
-
-/// Escape text for HTML content and attribute values; control characters become U+FFFD.
-pub fn escape(s: &str) -> String {
-    charts::escape(s)
 }

@@ -131,7 +131,7 @@ fn hostile_names_are_text() {
     let evil = "<script>alert('x')</script> http://evil.example/\"";
     let page = html::render(&result(evil), &details(evil), "now");
     assert!(!page.contains("<script"), "escaped everywhere, charts included");
-    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+    assert!(page.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"));
     // The name is shown, but as text: it may contain what looks like an address.
     let without_name = page.replace("http://evil.example/", "");
     assert_self_contained(&without_name);

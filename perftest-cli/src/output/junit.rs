@@ -1,6 +1,7 @@
 //! JUnit XML: one `<testcase>` for the run's outcome and one per threshold, so any CI shows which
 //! threshold failed and by how much.
 
+use super::escape;
 use std::fmt::Write;
 
 use super::{Outcome, RunResult};
@@ -105,25 +106,6 @@ pub fn render(r: &RunResult) -> String {
     x
 }
 
-/// Escape text for XML content and attribute values; characters XML 1.0 forbids become U+FFFD.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

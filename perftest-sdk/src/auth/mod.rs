@@ -113,3 +113,14 @@ impl fmt::Debug for Redacted {
         f.write_str("<redacted>")
     }
 }
+
+/// Headers for a `Debug` view: the `X-Security-Token` value is shown as `<redacted>`.
+pub(crate) fn redacted_headers(headers: &[(String, String)]) -> Vec<(&str, &str)> {
+    headers
+        .iter()
+        .map(|(n, v)| {
+            let v = if n.eq_ignore_ascii_case("x-security-token") { "<redacted>" } else { v.as_str() };
+            (n.as_str(), v)
+        })
+        .collect()
+}

@@ -38,18 +38,7 @@ pub struct Signed {
 
 impl fmt::Debug for Signed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let v = if n.eq_ignore_ascii_case("x-security-token") {
-                    "<redacted>"
-                } else {
-                    v.as_str()
-                };
-                (n.as_str(), v)
-            })
-            .collect();
+        let headers = super::redacted_headers(&self.headers);
         let canonical: String = self
             .canonical_request
             .split('\n')

@@ -75,18 +75,7 @@ pub struct SignableRequest<'a> {
 
 impl fmt::Debug for SignableRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let v = if n.eq_ignore_ascii_case("x-security-token") {
-                    "<redacted>"
-                } else {
-                    v.as_str()
-                };
-                (n.as_str(), v)
-            })
-            .collect();
+        let headers = super::redacted_headers(self.headers);
         f.debug_struct("SignableRequest")
             .field("method", &self.method)
             .field("host", &self.host)

@@ -173,3 +173,42 @@ pub fn junit_cases(path: &Path) -> Vec<(String, Option<String>)> {
         })
         .collect()
 }
+
+/// `perftest run` of `task_id` against `sim` as a child process (the simulator's credentials, nothing
+/// else in the environment), returned once its run has started, with what it wrote to stderr so far.
+#[allow(dead_code)]
+#[allow(clippy::zombie_processes)] // the child is returned: the caller waits for it
+pub fn spawn_run_until_started(
+    sim: &Sim,
+    task_id: i32,
+    extra: &[&str],
+) -> (std::process::Child, std::io::BufReader<std::process::ChildStderr>, String) {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(perftest_bin())
+        .env_clear()
+        .env("HUAWEICLOUD_SDK_AK", AK)
+        .env("HUAWEICLOUD_SDK_SK", SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT_ID)
+        .args(["--endpoint", &sim.endpoint(), "run", "--task-id", &task_id.to_string()])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn perftest");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("perftest ended before the run started: {seen}");
+        }
+        seen.push_str(&line);
+        if line.contains("waiting for it to end") {
+            return (child, stderr, seen);
+        }
+    }
+}
