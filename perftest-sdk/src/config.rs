@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
+use reqwest::header::HeaderValue;
 
 use crate::Client;
 use crate::auth::{Credentials, CredentialsChain, CredentialsError, SdkDate, Signer};
@@ -61,6 +62,14 @@ pub enum ConfigError {
     /// The user agent suffix is not a valid header value.
     #[error("invalid user agent suffix {0:?}: use printable ASCII")]
     InvalidUserAgent(String),
+    /// A configured value cannot be sent in its header (for example a project id with a line break).
+    #[error("invalid {name} value {value:?}: it must be printable ASCII")]
+    InvalidHeader {
+        /// The header it would be sent in.
+        name: &'static str,
+        /// The value (secrets shown as `<redacted>`).
+        value: String,
+    },
     /// The HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
@@ -114,6 +123,17 @@ pub struct ClientState {
     pub(crate) overall_timeout: Duration,
     pub(crate) pinned_date: Option<SdkDate>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    /// The constant headers, validated once at build time.
+    pub(crate) headers: FixedHeaders,
+}
+
+/// Header values every request carries, built once (they are signed exactly as sent).
+#[derive(Clone)]
+pub(crate) struct FixedHeaders {
+    pub(crate) host: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) project_id: HeaderValue,
+    pub(crate) security_token: Option<HeaderValue>,
 }
 
 impl ClientState {
@@ -381,7 +401,30 @@ impl ClientBuilder {
                 .build()
                 .map_err(ConfigError::HttpClient)?,
         };
+        let header = |name: &'static str, value: &str| {
+            HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader { name, value: value.to_owned() })
+        };
+        let headers = FixedHeaders {
+            host: header("Host", &host)?,
+            user_agent: header("User-Agent", &user_agent)?,
+            project_id: header("X-Project-Id", &project_id)?,
+            security_token: match credentials.security_token() {
+                Some(t) => Some(
+                    HeaderValue::from_str(t)
+                        .map(|mut v| {
+                            v.set_sensitive(true);
+                            v
+                        })
+                        .map_err(|_| ConfigError::InvalidHeader {
+                            name: "X-Security-Token",
+                            value: "<redacted>".to_owned(),
+                        })?,
+                ),
+                None => None,
+            },
+        };
         let state = ClientState {
+            headers,
             signer: Signer::from(&credentials),
             security_token: credentials.security_token().map(str::to_owned),
             project_id,

@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, Request, Response};
 use tracing::Instrument;
 
 use crate::Client;
-use crate::auth::{self, SdkDate, SignableRequest};
+use crate::auth::{self, SdkDate};
 use crate::config::ClientState;
 use crate::error::RAW_BODY_HEADER;
 use crate::retry::{Outcome, parse_retry_after};
@@ -28,10 +28,6 @@ impl ClientHooks<ClientState> for Client {
     }
 }
 
-/// Headers the official SDK holds at signing time; only these are signed. Headers the HTTP stack
-/// adds afterwards (Accept, Accept-Encoding, Content-Length, ...) are not.
-/// In signing order (sorted by lower-cased name), so the signer's sort has nothing to do.
-const SIGNED: [&str; 6] = ["Content-Type", "Host", "User-Agent", "X-Project-Id", "X-Sdk-Date", "X-Security-Token"];
 
 async fn execute(client: &Client, request: Request) -> reqwest::Result<Response> {
     let state = &client.inner;
@@ -110,18 +106,16 @@ fn prepare(state: &ClientState, mut req: Request) -> Request {
     if let Some(path) = normalize_path(req.url().path()) {
         req.url_mut().set_path(&path);
     }
+    let fixed = &state.headers;
     let headers = req.headers_mut();
     // progenitor's api-version header and Accept: application/json are not what the official SDK sends.
     headers.remove("api-version");
     headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("*/*"));
-    set(headers, "content-type", "application/json");
-    set(headers, "user-agent", &state.user_agent);
-    set(headers, "x-project-id", &state.project_id);
-    if let Some(token) = &state.security_token {
-        if let Ok(mut v) = HeaderValue::from_str(token) {
-            v.set_sensitive(true);
-            headers.insert(HeaderName::from_static("x-security-token"), v);
-        }
+    headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(reqwest::header::USER_AGENT, fixed.user_agent.clone());
+    headers.insert(HeaderName::from_static("x-project-id"), fixed.project_id.clone());
+    if let Some(token) = &fixed.security_token {
+        headers.insert(HeaderName::from_static("x-security-token"), token.clone());
     }
     // Bodiless POST/PUT/DELETE go out with `Content-Length: 0`, as the official SDK sends them.
     if req.body().is_none() && req.method() != Method::GET {
@@ -146,51 +140,36 @@ fn normalize_path(path: &str) -> Option<String> {
     (encoded != path).then_some(encoded)
 }
 
-/// `name` must be a lower-case header name (a `from_static` requirement).
-fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        headers.insert(HeaderName::from_static(name), v);
-    }
-}
 
 /// Every attempt: a fresh `X-Sdk-Date`, the query in canonical order, `Host` and `Authorization`.
 fn sign(state: &ClientState, req: &mut Request, date: &SdkDate) {
     let query = auth::query_pairs_from_url(req.url());
-    req.headers_mut().insert(
-        HeaderName::from_static("x-sdk-date"),
-        HeaderValue::from_str(date.as_str()).unwrap_or(HeaderValue::from_static("")),
-    );
-    req.headers_mut().insert(reqwest::header::HOST, HeaderValue::from_str(&state.host).unwrap_or(HeaderValue::from_static("")));
-    req.headers_mut().remove(reqwest::header::AUTHORIZATION);
-    let to_sign: Vec<(String, String)> = SIGNED
-        .iter()
-        .filter_map(|name| {
-            let v = req.headers().get(*name)?.to_str().ok()?;
-            Some(((*name).to_owned(), v.to_owned()))
-        })
-        .collect();
+    // The headers the official SDK holds at signing time, with the values `prepare` set (borrowed:
+    // nothing copied), in signing order. What the HTTP stack adds later (Accept, Accept-Encoding,
+    // Content-Length) is not signed, as with the official SDK.
+    let mut signed: Vec<(&str, &str)> = vec![
+        ("Content-Type", "application/json"),
+        ("Host", &state.host),
+        ("User-Agent", &state.user_agent),
+        ("X-Project-Id", &state.project_id),
+        ("X-Sdk-Date", date.as_str()),
+    ];
+    if let Some(token) = &state.security_token {
+        signed.push(("X-Security-Token", token));
+    }
     let body = req.body().and_then(|b| b.as_bytes()).unwrap_or(&[]);
-    let signable = SignableRequest {
-        method: req.method().as_str(),
-        host: &state.host,
-        path: req.url().path(),
-        query: &query,
-        headers: &to_sign,
-        body,
-    };
-    let Ok(signed) = state.signer.authorize(&signable, date) else {
-        // Unreachable with a date we formatted ourselves; the server will answer 401 if it ever happens.
-        tracing::warn!("request could not be signed");
-        return;
-    };
-    // Date, Host and the other signed headers were set above exactly as signed; what the signer adds
-    // is the Authorization header (a JSON body never needs the unsigned-payload marker).
-    if let Some(Ok(mut v)) = signed.authorization.as_deref().map(HeaderValue::from_str) {
+    let auth = state.signer.authorize_prepared(req.method().as_str(), req.url().path(), &query, &signed, body, date);
+    let headers = req.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(date.as_str()) {
+        headers.insert(HeaderName::from_static("x-sdk-date"), v);
+    }
+    headers.insert(reqwest::header::HOST, state.headers.host.clone());
+    if let Some(Ok(mut v)) = auth.authorization.as_deref().map(HeaderValue::from_str) {
         v.set_sensitive(true);
-        req.headers_mut().insert(reqwest::header::AUTHORIZATION, v);
+        headers.insert(reqwest::header::AUTHORIZATION, v);
     }
     // The query travels in canonical order and encoding, as the official SDK sends it.
-    let canonical = (!signed.canonical_query.is_empty()).then_some(signed.canonical_query.as_str());
+    let canonical = (!auth.canonical_query.is_empty()).then_some(auth.canonical_query.as_str());
     if req.url().query() != canonical {
         req.url_mut().set_query(canonical);
     }

@@ -57,20 +57,34 @@ impl Signer {
             return Ok(Authorized { authorization: signed.authorization, canonical_query: signed.canonical_query });
         };
         let date = SdkDate::parse(canonical::py_strip(date_value))?;
-        let canonical_query = canonical::canonical_query(req.query);
-        let mut lines: Vec<HeaderLine<'_>> = req
-            .headers
+        let headers: Vec<(&str, &str)> = req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        Ok(self.authorize_prepared(req.method, req.path, req.query, &headers, req.body, &date))
+    }
+
+    /// The core of [`Signer::authorize`] for a client that prepared the request itself: `headers`
+    /// already hold `Host` and `X-Sdk-Date` (= `date`) and no `Authorization`, and the body is JSON or
+    /// empty. Borrowed header pairs, so nothing is copied to sign.
+    pub(crate) fn authorize_prepared(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(&str, &str)],
+        body: &[u8],
+        date: &SdkDate,
+    ) -> Authorized {
+        let canonical_query = canonical::canonical_query(query);
+        let mut lines: Vec<HeaderLine<'_>> = headers
             .iter()
             .filter(|(n, _)| !n.contains('_'))
             .map(|(n, v)| HeaderLine { name: canonical::lower_name(n), value: canonical::py_strip(v) })
             .collect();
         lines.sort_by(HeaderLine::cmp_name);
         let signed_headers = canonical::join_names(&lines);
-        let payload_hash =
-            if req.body.is_empty() { EMPTY_PAYLOAD_HASH.to_owned() } else { canonical::sha256_hex(req.body) };
+        let payload_hash = if body.is_empty() { EMPTY_PAYLOAD_HASH.to_owned() } else { canonical::sha256_hex(body) };
         let canonical_request =
-            canonical::canonical_request(req.method, req.path, &canonical_query, &lines, &signed_headers, &payload_hash);
-        let sts = string_to_sign(&date, &canonical_request);
+            canonical::canonical_request(method, path, &canonical_query, &lines, &signed_headers, &payload_hash);
+        let sts = string_to_sign(date, &canonical_request);
         let mut authorization =
             String::with_capacity(ALGORITHM.len() + self.access_key().len() + signed_headers.len() + 104);
         authorization.push_str(ALGORITHM);
@@ -80,6 +94,6 @@ impl Signer {
         authorization.push_str(&signed_headers);
         authorization.push_str(", Signature=");
         canonical::push_hex_lower(&mut authorization, &self.mac_of(sts.as_bytes()));
-        Ok(Authorized { authorization: Some(authorization), canonical_query })
+        Authorized { authorization: Some(authorization), canonical_query }
     }
 }
