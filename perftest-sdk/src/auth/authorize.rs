@@ -57,27 +57,26 @@ impl Signer {
             return Ok(Authorized { authorization: signed.authorization, canonical_query: signed.canonical_query });
         };
         let date = SdkDate::parse(canonical::py_strip(date_value))?;
-        let headers: Vec<(&str, &str)> = req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        Ok(self.authorize_prepared(req.method, req.path, req.query, &headers, req.body, &date))
+        Ok(self.authorize_prepared(req.method, req.path, req.query, req.headers, req.body, &date))
     }
 
     /// The core of [`Signer::authorize`] for a client that prepared the request itself: `headers`
     /// already hold `Host` and `X-Sdk-Date` (= `date`) and no `Authorization`, and the body is JSON or
-    /// empty. Borrowed header pairs, so nothing is copied to sign.
-    pub(crate) fn authorize_prepared(
+    /// empty. Header pairs may be borrowed (`(&str, &str)`), so nothing is copied to sign.
+    pub(crate) fn authorize_prepared<N: AsRef<str>, V: AsRef<str>>(
         &self,
         method: &str,
         path: &str,
         query: &[(String, String)],
-        headers: &[(&str, &str)],
+        headers: &[(N, V)],
         body: &[u8],
         date: &SdkDate,
     ) -> Authorized {
         let canonical_query = canonical::canonical_query(query);
         let mut lines: Vec<HeaderLine<'_>> = headers
             .iter()
-            .filter(|(n, _)| !n.contains('_'))
-            .map(|(n, v)| HeaderLine { name: canonical::lower_name(n), value: canonical::py_strip(v) })
+            .filter(|(n, _)| !n.as_ref().contains('_'))
+            .map(|(n, v)| HeaderLine { name: canonical::lower_name(n.as_ref()), value: canonical::py_strip(v.as_ref()) })
             .collect();
         lines.sort_by(HeaderLine::cmp_name);
         let signed_headers = canonical::join_names(&lines);
