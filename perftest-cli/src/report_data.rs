@@ -3,6 +3,7 @@
 //! table rows (`show_report`, else `show_merge_case_detail` for the rows). Nothing here fails the
 //! command: what cannot be fetched becomes a note on the page.
 
+use perftest_sdk::auth::SdkDate;
 use perftest_sdk::{Client, Error, types};
 use serde_json::Value;
 
@@ -219,32 +220,15 @@ pub fn parse_time(s: &str) -> Option<f64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    Some((days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se) as f64)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let date = SdkDate::parse(&format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{se:02}Z")).ok()?;
+    Some(date.unix_seconds() as f64)
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` of Unix seconds.
 pub fn format_utc(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem / 60 % 60, rem % 60)
+    let date = SdkDate::from_unix_seconds(secs);
+    let s = date.as_str(); // YYYYMMDDTHHMMSSZ
+    format!("{}-{}-{} {}:{}:{} UTC", &s[0..4], &s[4..6], &s[6..8], &s[9..11], &s[11..13], &s[13..15])
 }
 
 /// Now, as [`format_utc`] writes it.

@@ -3,20 +3,8 @@
 
 mod cli_support;
 
-use cli_support::{AK, PROJECT_ID, Sim, perftest_bare, text};
+use cli_support::{AK, PROJECT_ID, Sim, perftest_bare, run};
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut cmd: assert_cmd::Command) -> Out {
-    let out = cmd.output().expect("run perftest");
-    let o = Out { code: out.status.code().unwrap_or(-1), stdout: text(&out.stdout), stderr: text(&out.stderr) };
-    eprintln!("exit {}\n--- stdout\n{}--- stderr\n{}", o.code, o.stdout, o.stderr);
-    o
-}
 
 #[test]
 fn bad_credentials_exit_6_without_printing_the_secret() {

@@ -3,25 +3,13 @@
 
 mod cli_support;
 
-use cli_support::{Scratch, Sim, junit_cases, text};
+use cli_support::{Scratch, Sim, junit_cases, run};
 use perftest_sim::Profile;
 use serde_json::Value;
 
 /// Simulated seconds per real second: a 60 s case plus the 10 s queue take about 0.1 s.
 const FAST: f64 = 600.0;
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(mut cmd: assert_cmd::Command) -> Out {
-    let out = cmd.output().expect("run perftest");
-    let o = Out { code: out.status.code().unwrap_or(-1), stdout: text(&out.stdout), stderr: text(&out.stderr) };
-    eprintln!("exit {}\n--- stdout\n{}--- stderr\n{}", o.code, o.stdout, o.stderr);
-    o
-}
 
 fn read_json(path: &std::path::Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use cli_support::{Sim, perftest_bare, text};
+use cli_support::{Out, Sim, perftest_bare, text};
 use perftest_sdk::auth::Credentials;
 use perftest_sdk::{Client, Error, RetryPolicy, TaskStatus, types};
 use perftest_sim::{Fault, FaultKind};
@@ -251,12 +251,6 @@ async fn huge_bodies_are_bounded() {
 
 // ---------------------------------------------------------------------------------------------
 // The CLI
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn finish(child: std::process::Child, mut stderr: impl Read, mut seen: String) -> Out {
     let out = child.wait_with_output().unwrap();

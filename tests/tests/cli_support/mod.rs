@@ -212,3 +212,20 @@ pub fn spawn_run_until_started(
         }
     }
 }
+
+/// What a finished `perftest` process gave.
+#[allow(dead_code)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Run `cmd` to the end; its output is echoed to the test's stderr for diagnosis.
+#[allow(dead_code)]
+pub fn run(mut cmd: assert_cmd::Command) -> Out {
+    let out = cmd.output().expect("run perftest");
+    let o = Out { code: out.status.code().unwrap_or(-1), stdout: text(&out.stdout), stderr: text(&out.stderr) };
+    eprintln!("exit {}\n--- stdout\n{}--- stderr\n{}", o.code, o.stdout, o.stderr);
+    o
+}
