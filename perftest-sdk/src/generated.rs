@@ -9,14 +9,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Part of `ShowAgentConfigResponse`, `UpdateAgentStatusResponseDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AgentConfig {
         ///Agent (probe) ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -91,14 +85,8 @@ pub mod types {
         }
     }
     ///Part of `CaseAwInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct AwInfoDto {
         ///Row kind (case / AW / transaction; numeric codes not documented)
         #[serde(
@@ -119,13 +107,8 @@ pub mod types {
         }
     }
     ///Request body of `batch_update_task_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BatchUpdateTaskStatusRequestBody {
         ///Resource group (cluster) ID
         pub cluster_id: i32,
@@ -153,14 +136,8 @@ pub mod types {
         }
     }
     ///Response body of `batch_update_task_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BatchUpdateTaskStatusResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -182,14 +159,8 @@ pub mod types {
         }
     }
     ///Part of `BatchUpdateTaskStatusResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BatchUpdateTaskStatusResponseBodyResult {
         ///Task ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -204,14 +175,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`, `ReportbrokensInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BrandBrokens {
         ///Received bytes
         #[serde(
@@ -232,14 +197,8 @@ pub mod types {
         }
     }
     ///Part of `TaskCaseAwChartResult`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct BrokenList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub brand_brokens: ::std::option::Option<BrandBrokens>,
@@ -271,14 +230,8 @@ pub mod types {
         }
     }
     ///Part of `CaseReportSummary`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseAwInfo {
         ///AW info
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -347,14 +300,8 @@ pub mod types {
         }
     }
     ///Part of `CaseInfoDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseDoc {
         ///Case description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -381,14 +328,8 @@ pub mod types {
         }
     }
     ///Part of `CaseDoc`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseDocSteps {
         ///Step description (SDK docs swap this with test_step)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -403,14 +344,8 @@ pub mod types {
         }
     }
     ///Part of `ShowCaseResponse`, `TaskInfo`, `UpdateTaskRequestBody`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseInfoDetail {
         ///Case ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -468,14 +403,8 @@ pub mod types {
         }
     }
     ///Part of `CaseReportDetails`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseReportDetail {
         ///Alias
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1541,14 +1470,8 @@ pub mod types {
         }
     }
     ///Part of `ShowMergeCaseDetailResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseReportDetailResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<CaseReportDetails>,
@@ -1562,14 +1485,8 @@ pub mod types {
         }
     }
     ///Part of `CaseReportDetailResult`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseReportDetails {
         ///Basic performance data of every transaction in the case
         #[serde(
@@ -1594,14 +1511,8 @@ pub mod types {
         }
     }
     ///Part of `ShowMergeTaskCaseResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CaseReportSummary {
         ///Case and AW view
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1626,9 +1537,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum ClusterType {
         #[serde(rename = "shared-cluster-internet")]
         SharedClusterInternet,
@@ -1672,14 +1583,8 @@ pub mod types {
         }
     }
     ///CodeMessageResq (not referenced by any operation).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CodeMessageResq {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1694,14 +1599,8 @@ pub mod types {
         }
     }
     ///Part of `Contents`, `TempContentInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Content {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<ContentInfo>,
@@ -1715,14 +1614,8 @@ pub mod types {
         }
     }
     ///Part of `ContentInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContentHeader {
         ///Key
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1737,14 +1630,8 @@ pub mod types {
         }
     }
     ///Part of `Content`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ContentInfo {
         ///Bitrate/resolution strategy
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1816,14 +1703,8 @@ pub mod types {
         }
     }
     ///Part of `CaseInfoDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Contents {
         ///Condition configuration when data_type is 202 (condition)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1856,14 +1737,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CoreIndex {
         ///Error requests
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1898,14 +1773,8 @@ pub mod types {
         }
     }
     ///Part of `CreateNewCaseResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreaseCaseResponseJson {
         ///Case ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1917,13 +1786,8 @@ pub mod types {
         }
     }
     ///Request body of `create_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateCaseRequestBody {
         ///Name
         pub name: ::std::string::String,
@@ -1939,14 +1803,8 @@ pub mod types {
         }
     }
     ///Response body of `create_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1963,14 +1821,8 @@ pub mod types {
         }
     }
     ///Part of `CreateCaseResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateCaseResultJson {
         ///Case ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1982,13 +1834,8 @@ pub mod types {
         }
     }
     ///Request body of `create_directory`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateDirectoryRequestBody {
         ///Directory name
         pub name: ::std::string::String,
@@ -1999,14 +1846,8 @@ pub mod types {
         }
     }
     ///Response body of `create_directory`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateDirectoryResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2024,14 +1865,8 @@ pub mod types {
         }
     }
     ///Response body of `create_new_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateNewCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2048,14 +1883,8 @@ pub mod types {
         }
     }
     ///Response body of `create_new_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateNewTaskResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2073,13 +1902,8 @@ pub mod types {
         }
     }
     ///Request body of `create_project`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateProjectRequestBody {
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2093,14 +1917,8 @@ pub mod types {
         }
     }
     ///Response body of `create_project`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateProjectResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2118,13 +1936,8 @@ pub mod types {
         }
     }
     ///Request body of `create_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTaskRequestBody {
         ///Benchmark concurrency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2146,14 +1959,8 @@ pub mod types {
         }
     }
     ///Response body of `create_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTaskResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2171,13 +1978,8 @@ pub mod types {
         }
     }
     ///Request body of `create_temp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTempRequestBody {
         ///Transaction script contents
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2198,14 +2000,8 @@ pub mod types {
         }
     }
     ///Response body of `create_temp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTempResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2226,13 +2022,8 @@ pub mod types {
         }
     }
     ///Request body of `create_variable` (sent as a JSON array of these).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateVariableRequestBody {
         ///Variable ID
         pub id: i32,
@@ -2251,14 +2042,8 @@ pub mod types {
         }
     }
     ///Response body of `create_variable`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateVariableResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2275,14 +2060,8 @@ pub mod types {
         }
     }
     ///Part of `CreateVariableResponse`, `UpdateVariableResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateVariableResultJson {
         ///Variable ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2294,13 +2073,8 @@ pub mod types {
         }
     }
     ///Request body of `debug_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DebugCaseRequestBody {
         ///Resource group (cluster) ID
         pub cluster_id: i32,
@@ -2319,14 +2093,8 @@ pub mod types {
         }
     }
     ///Response body of `debug_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DebugCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2346,14 +2114,8 @@ pub mod types {
         }
     }
     ///Part of `DebugCaseResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DebugCaseResult {
         ///Response content
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2405,14 +2167,8 @@ pub mod types {
         }
     }
     ///Part of `DebugCaseResult`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DebugCaseResultHeader {
         ///Connection header value
         #[serde(
@@ -2436,14 +2192,8 @@ pub mod types {
         }
     }
     ///Part of `DebugCaseResult`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DebugCaseReturnHeader {
         ///Connection header value
         #[serde(
@@ -2476,14 +2226,8 @@ pub mod types {
         }
     }
     ///Response body of `delete_temp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DeleteTempResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2498,14 +2242,8 @@ pub mod types {
         }
     }
     ///Part of `ReportdetailItemInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DetailDataInfo {
         ///Average response time
         #[serde(
@@ -2799,14 +2537,8 @@ pub mod types {
         }
     }
     ///Part of `CaseAwInfo`, `DetailItem`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct DetailItem {
         ///AW list
         #[serde(
@@ -2842,14 +2574,8 @@ pub mod types {
         }
     }
     ///Error body. API Gateway errors carry `error_code`/`error_msg`; CPTS service errors carry `code`/`message`. Every field is optional.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ErrorBody {
         ///CPTS error code, e.g. SVCSTG.CPTS.4032002.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2873,14 +2599,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ExceptionResponseSum {
         ///Assertion failures
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2904,14 +2624,9 @@ pub mod types {
         }
     }
     ///Loosely typed extension data: CPTS returns an object, a string or a list of strings here.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum Extend {
         Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         String(::std::string::String),
@@ -2932,14 +2647,8 @@ pub mod types {
         }
     }
     ///Part of `ShowHistoryRunInfoResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct HistoryRunInfo {
         ///Elapsed/continued time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2972,14 +2681,8 @@ pub mod types {
         }
     }
     ///Response body of `list_project_sets`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListProjectSetsResponse {
         ///Service result code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2997,14 +2700,8 @@ pub mod types {
         }
     }
     ///Response body of `list_project_test_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListProjectTestCaseResponse {
         ///Service result code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3022,14 +2719,8 @@ pub mod types {
         }
     }
     ///Response body of `list_task_cases`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListTaskCasesResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3047,14 +2738,8 @@ pub mod types {
         }
     }
     ///Response body of `list_variables`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ListVariablesResponse {
         ///Service result code (SDK docstring has a typo)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3072,14 +2757,8 @@ pub mod types {
         }
     }
     ///Part of `TempInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct LogicController {
         ///Logic controller condition
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3094,14 +2773,8 @@ pub mod types {
         }
     }
     ///Part of `AgentConfig`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct MockRuleConfig {
         ///Enabled
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3155,13 +2828,8 @@ pub mod types {
         }
     }
     ///Part of `BatchUpdateTaskStatusRequestBody`, `UpdateTaskStatusRequestBody`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NetworkInfo {
         pub network_type: NetworkType,
     }
@@ -3171,14 +2839,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NetworkTraffic {
         ///Average network traffic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3212,9 +2874,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum NetworkType {
         #[serde(rename = "internet")]
         Internet,
@@ -3254,13 +2916,8 @@ pub mod types {
         }
     }
     ///Request body of `create_new_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct NewTaskInfo {
         ///IDs of the cases linked to the task
         pub case_id_list: ::std::vec::Vec<i32>,
@@ -3282,14 +2939,8 @@ pub mod types {
         }
     }
     ///Part of `CaseReportDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PeakMetric {
         ///Average response time
         #[serde(
@@ -3322,14 +2973,8 @@ pub mod types {
         }
     }
     ///Part of `ReportdetailItemInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct PerformanceInfo {
         ///Average response time
         #[serde(
@@ -3629,14 +3274,8 @@ pub mod types {
         }
     }
     ///Part of `ShowProjectResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Project {
         ///Creation time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3666,14 +3305,8 @@ pub mod types {
         }
     }
     ///Part of `ListProjectTestCaseResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ProjectDirectory {
         ///Creation time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3703,14 +3336,8 @@ pub mod types {
         }
     }
     ///ProjectResp (not referenced by any operation).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ProjectResp {
         ///Service result code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3725,14 +3352,8 @@ pub mod types {
         }
     }
     ///Part of `ListProjectSetsResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ProjectsSet {
         ///Creation time (ISO 8601 date-time)
         #[serde(
@@ -3773,14 +3394,8 @@ pub mod types {
         }
     }
     ///Part of `TaskInfo`, `UpdateTaskRequestBody`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RelatedTempRunningData {
         ///Request info strings (name, method, URL)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3811,14 +3426,8 @@ pub mod types {
         }
     }
     ///Part of `ShowReportResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub brokens: ::std::option::Option<ReportbrokensInfo>,
@@ -3847,14 +3456,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutlineResult`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportOutline {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub core_index: ::std::option::Option<CoreIndex>,
@@ -3886,14 +3489,8 @@ pub mod types {
         }
     }
     ///Part of `ShowMergeReportLogsOutlineResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportOutlineResult {
         ///Error message
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3907,14 +3504,8 @@ pub mod types {
         }
     }
     ///Part of `ReportInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportTaskInfo {
         ///VUM (minutes x concurrency)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3926,14 +3517,8 @@ pub mod types {
         }
     }
     ///Part of `ReportInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportbrokensInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub brand_brokens: ::std::option::Option<BrandBrokens>,
@@ -3958,14 +3543,8 @@ pub mod types {
         }
     }
     ///Part of `ReportdetailsInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportdetailItemInfo {
         ///Custom transaction rows
         #[serde(
@@ -3990,14 +3569,8 @@ pub mod types {
         }
     }
     ///Part of `ReportInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportdetailsInfo {
         ///Table rows
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4024,14 +3597,8 @@ pub mod types {
         }
     }
     ///Part of `ReportInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ReportoutlineInfo {
         ///Average response time
         #[serde(
@@ -4193,14 +3760,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`, `ReportbrokensInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RespcodeBrokens {
         ///Checkpoint failures
         #[serde(
@@ -4242,14 +3803,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ResponseCodeSum {
         ///Count of 1xx responses
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4273,14 +3828,8 @@ pub mod types {
         }
     }
     ///Part of `CoreIndex`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ResponseTimeInfo {
         ///Average response time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4304,14 +3853,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RtmpBrokens {
         ///Audio bytes received
         #[serde(
@@ -4356,13 +3899,8 @@ pub mod types {
         }
     }
     ///Request body of `show_agent_config`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowAgentConfigRequestBody {
         ///Agent private (intranet) address
         pub address: ::std::string::String,
@@ -4383,14 +3921,8 @@ pub mod types {
         }
     }
     ///Response body of `show_agent_config`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowAgentConfigResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4409,14 +3941,8 @@ pub mod types {
         }
     }
     ///Response body of `show_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4433,14 +3959,8 @@ pub mod types {
         }
     }
     ///Response body of `show_history_run_info`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowHistoryRunInfoResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4458,14 +3978,8 @@ pub mod types {
         }
     }
     ///Response body of `show_merge_case_detail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowMergeCaseDetailResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4484,14 +3998,8 @@ pub mod types {
         }
     }
     ///Response body of `show_merge_report_logs_outline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowMergeReportLogsOutlineResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4510,14 +4018,8 @@ pub mod types {
         }
     }
     ///Response body of `show_merge_task_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowMergeTaskCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4536,14 +4038,8 @@ pub mod types {
         }
     }
     ///Response body of `show_process`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowProcessResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4562,14 +4058,8 @@ pub mod types {
         }
     }
     ///Response body of `show_project`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowProjectResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4586,14 +4076,8 @@ pub mod types {
         }
     }
     ///Response body of `show_report`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowReportResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4612,14 +4096,8 @@ pub mod types {
         }
     }
     ///Response body of `show_task_case_aw_chart`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowTaskCaseAwChartResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4638,14 +4116,8 @@ pub mod types {
         }
     }
     ///Response body of `show_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowTaskResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4665,14 +4137,8 @@ pub mod types {
         }
     }
     ///Response body of `show_task_set`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowTaskSetResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4692,14 +4158,8 @@ pub mod types {
         }
     }
     ///Response body of `show_temp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowTempResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4716,14 +4176,8 @@ pub mod types {
         }
     }
     ///Response body of `show_temp_set`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct ShowTempSetResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4741,14 +4195,8 @@ pub mod types {
         }
     }
     ///Part of `StageKpiItems`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StageKpiItem {
         ///Comparison operator
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4763,14 +4211,8 @@ pub mod types {
         }
     }
     ///Part of `TestCaseStage`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StageKpiItems {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub average_response_time: ::std::option::Option<StageKpiItem>,
@@ -4783,14 +4225,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StreamingErrorBrokens {
         ///Stream creation failures
         #[serde(
@@ -4853,14 +4289,8 @@ pub mod types {
         }
     }
     ///Part of `CaseReportDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct StreamingMediaReport {
         ///Audio bytes received
         #[serde(
@@ -5073,14 +4503,8 @@ pub mod types {
         }
     }
     ///Part of `ShowTaskSetResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct Task {
         ///Benchmark concurrency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5112,14 +4536,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskBasicAttribute {
         ///Branch ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5161,14 +4579,8 @@ pub mod types {
         }
     }
     ///Part of `ReportOutline`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskBasicExecutionData {
         ///Completed cases
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5216,14 +4628,8 @@ pub mod types {
         }
     }
     ///Part of `ShowTaskCaseAwChartResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskCaseAwChartResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub broken_list: ::std::option::Option<BrokenList>,
@@ -5246,14 +4652,8 @@ pub mod types {
         }
     }
     ///Part of `ShowTaskResponse`, `UpdateTaskRelatedTestCaseResponse`, `UpdateTaskResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskInfo {
         ///Benchmark concurrency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5296,14 +4696,8 @@ pub mod types {
         }
     }
     ///Part of `Task`, `UpdateTaskRequestBody`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TaskRunInfo {
         ///Task ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5318,14 +4712,8 @@ pub mod types {
         }
     }
     ///Part of `UpdateTempRequestBody`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TempContentInfo {
         ///Content items
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5349,14 +4737,8 @@ pub mod types {
         }
     }
     ///Part of `ShowTempSetResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TempDetailInfo {
         ///Description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5383,14 +4765,8 @@ pub mod types {
         }
     }
     ///Part of `ShowTempResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TempInfo {
         ///Transaction script contents
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5428,14 +4804,8 @@ pub mod types {
         }
     }
     ///Part of `HistoryRunInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TempName {
         ///Name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5447,14 +4817,8 @@ pub mod types {
         }
     }
     ///Part of `RelatedTempRunningData`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TempRunningData {
         ///Request info strings (name, method, URL)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5486,14 +4850,8 @@ pub mod types {
         }
     }
     ///Part of `ListTaskCasesResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TestCaseBriefInfo {
         ///Creation time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5523,14 +4881,8 @@ pub mod types {
         }
     }
     ///Part of `CaseInfoDetail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TestCaseStage {
         ///Total number of sends in count mode
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5598,14 +4950,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`, `ReportbrokensInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct TpsBrokens {
         ///Average response time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5620,13 +4966,8 @@ pub mod types {
         }
     }
     ///Request body of `update_agent_health_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateAgentHealthStatusRequestBody {
         ///Timestamp (ms) when the agent last fetched the full-link application
         pub update_time: i64,
@@ -5637,14 +4978,8 @@ pub mod types {
         }
     }
     ///Response body of `update_agent_health_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateAgentHealthStatusResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5663,14 +4998,8 @@ pub mod types {
         }
     }
     ///Part of `UpdateAgentHealthStatusResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateAgentStatusResponseDetail {
         ///Full-link application ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5690,13 +5019,8 @@ pub mod types {
         }
     }
     ///Request body of `update_directory`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateDirectoryRequestBody {
         ///Directory name
         pub name: ::std::string::String,
@@ -5707,13 +5031,8 @@ pub mod types {
         }
     }
     ///Request body of `update_task_related_test_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateNewTaskRequestBody {
         ///IDs of the cases linked to the task
         pub case_id_list: ::std::vec::Vec<i32>,
@@ -5732,13 +5051,8 @@ pub mod types {
         }
     }
     ///Request body of `update_project`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateProjectRequestBody {
         ///Project description
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5765,14 +5079,8 @@ pub mod types {
         }
     }
     ///Response body of `update_task_related_test_case`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskRelatedTestCaseResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5792,13 +5100,8 @@ pub mod types {
         }
     }
     ///Request body of `update_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskRequestBody {
         ///Benchmark concurrency
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5837,14 +5140,8 @@ pub mod types {
         }
     }
     ///Response body of `update_task`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5864,13 +5161,8 @@ pub mod types {
         }
     }
     ///Request body of `update_task_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskStatusRequestBody {
         ///Resource group (cluster) ID
         pub cluster_id: i32,
@@ -5889,14 +5181,8 @@ pub mod types {
         }
     }
     ///Response body of `update_task_status`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskStatusResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5915,14 +5201,8 @@ pub mod types {
         }
     }
     ///Part of `UpdateTaskStatusResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTaskStatusResult {
         ///Task run ID, which is the report ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5934,13 +5214,8 @@ pub mod types {
         }
     }
     ///Request body of `update_temp`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateTempRequestBody {
         ///Transaction script contents
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5970,13 +5245,8 @@ pub mod types {
         }
     }
     ///Request body of `update_variable` (sent as a JSON array of these).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateVariableRequestBody {
         ///Variable ID
         pub id: i32,
@@ -5993,14 +5263,8 @@ pub mod types {
         }
     }
     ///Response body of `update_variable`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateVariableResponse {
         ///Service result code (string, e.g. SVCSTG.CPTS.0000000 on success)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6017,14 +5281,8 @@ pub mod types {
         }
     }
     ///Part of `ShowProcessResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UploadProcessJson {
         ///Per-project import progress details
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6039,14 +5297,8 @@ pub mod types {
         }
     }
     ///Part of `UploadProcessJson`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UploadProcessJsonDetail {
         ///Failure reason
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6067,14 +5319,8 @@ pub mod types {
         }
     }
     ///Part of `ListVariablesResponse`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VariableDetail {
         ///File size
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6107,14 +5353,8 @@ pub mod types {
         }
     }
     ///Part of `BrokenList`, `ReportbrokensInfo`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VusersBrokens {
         ///Virtual users
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -12,7 +12,7 @@ use crate::Client;
 use crate::auth::{self, SdkDate};
 use crate::config::ClientState;
 use crate::error::RAW_BODY_HEADER;
-use crate::retry::{Outcome, parse_retry_after};
+use crate::retry::{jitter, parse_retry_after, Outcome};
 use crate::types;
 
 impl ClientHooks<ClientState> for Client {
@@ -75,7 +75,7 @@ async fn execute(client: &Client, request: Request) -> reqwest::Result<Response>
             || last
             || attempt >= state.retry.attempts()
             || !state.retry.should_retry(&method, outcome);
-        let wait = if give_up { Duration::ZERO } else { state.retry.backoff(attempt, retry_after, rand::random::<f64>()) };
+        let wait = if give_up { Duration::ZERO } else { state.retry.backoff(attempt, retry_after, jitter()) };
         let give_up = give_up || started.elapsed() + wait >= state.overall_timeout;
         if give_up {
             let span = tracing::Span::current();

@@ -22,6 +22,12 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # Features
+//!
+//! - `rustls` (default): HTTPS through rustls, as the real service needs.
+//! - `schemars`: every type in [`types`] (and [`TaskStatus`], [`RunStatus`]) implements
+//!   `schemars::JsonSchema` (schemars 0.8), for generators and validators built on the schemas.
 
 mod actions;
 pub mod auth;
@@ -32,6 +38,8 @@ mod hooks;
 pub mod region;
 pub mod retry;
 mod typed;
+#[cfg(feature = "schemars")]
+mod schema;
 
 #[rustfmt::skip]
 #[allow(clippy::all, unused, missing_docs, rustdoc::all)]

@@ -2,8 +2,8 @@
 //! `show_task_set`, `show_temp_set`). CPTS returns no total: like the official tooling, the next page
 //! starts at `offset + limit` and an empty page ends the listing.
 
-use futures::Stream;
-use futures::stream::{self, TryStreamExt};
+use futures_util::Stream;
+use futures_util::stream::{self, TryStreamExt};
 
 use crate::{Client, Error, types};
 

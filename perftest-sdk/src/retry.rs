@@ -132,6 +132,26 @@ impl RetryPolicy {
     }
 }
 
+/// A uniform draw from `[0, 1)` for backoff jitter: xorshift64* per thread, seeded from the
+/// process's random hash keys. Jitter only has to spread retries of many clients apart; it is
+/// not a secret, so no cryptographic generator (and no dependency) is needed.
+pub(crate) fn jitter() -> f64 {
+    use std::cell::Cell;
+    use std::hash::{BuildHasher, RandomState};
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new(RandomState::new().hash_one(std::thread::current().id()) | 1);
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        s.set(x);
+        // The top 53 bits as a fraction.
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    })
+}
+
 /// 429 and the gateway's transient 5xx answers.
 pub(crate) fn is_retryable_status(s: StatusCode) -> bool {
     matches!(s.as_u16(), 429 | 502 | 503 | 504)
@@ -176,5 +196,20 @@ mod tests {
         assert_eq!(p.backoff(1, Some(Duration::from_secs(7)), 0.5), Duration::from_secs(1));
         assert_eq!(parse_retry_after(" 2 "), Some(Duration::from_secs(2)));
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn jitter_is_uniform_enough_to_spread_retries() {
+        let draws: Vec<f64> = (0..10_000).map(|_| jitter()).collect();
+        assert!(draws.iter().all(|j| (0.0..1.0).contains(j)));
+        // Ten equal buckets, each within 20 % of the expected 1,000 draws.
+        let mut buckets = [0u32; 10];
+        for j in &draws {
+            buckets[(*j * 10.0) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&n| (800..=1200).contains(&n)), "{buckets:?}");
+        // Two threads start from different seeds.
+        let other: Vec<f64> = std::thread::spawn(|| (0..4).map(|_| jitter()).collect()).join().unwrap();
+        assert_ne!(other, draws[..4]);
     }
 }

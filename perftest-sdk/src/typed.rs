@@ -59,15 +59,6 @@ impl<'de> Deserialize<'de> for TaskStatus {
     }
 }
 
-impl schemars::JsonSchema for TaskStatus {
-    fn schema_name() -> String {
-        "TaskStatus".into()
-    }
-    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        int_enum_schema(&[9, 2])
-    }
-}
-
 /// The run state of a task (`TaskInfo.run_status`). Values CPTS may add later are kept in
 /// [`RunStatus::Unknown`] instead of failing the call.
 ///
@@ -176,30 +167,6 @@ impl<'de> Deserialize<'de> for RunStatus {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         i32::deserialize(d).map(Self::from)
     }
-}
-
-impl schemars::JsonSchema for RunStatus {
-    fn schema_name() -> String {
-        "RunStatus".into()
-    }
-    fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
-        schemars::schema::SchemaObject {
-            instance_type: Some(schemars::schema::InstanceType::Integer.into()),
-            format: Some("int32".into()),
-            ..Default::default()
-        }
-        .into()
-    }
-}
-
-fn int_enum_schema(values: &[i32]) -> schemars::schema::Schema {
-    schemars::schema::SchemaObject {
-        instance_type: Some(schemars::schema::InstanceType::Integer.into()),
-        format: Some("int32".into()),
-        enum_values: Some(values.iter().map(|v| (*v).into()).collect()),
-        ..Default::default()
-    }
-    .into()
 }
 
 #[cfg(test)]

@@ -44,9 +44,55 @@ fn settings() -> GenerationSettings {
     settings
 }
 
+/// The derive progenitor adds to every generated type, compiled only with the SDK's `schemars`
+/// feature (schemas cost build time that most users of the client never use).
+const SCHEMA_DERIVE: &str = "schemars :: JsonSchema";
+const SCHEMA_FEATURE: &str = "schemars";
+
 fn format(tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    syn::visit_mut::visit_file_mut(&mut GateDerive { path: SCHEMA_DERIVE, feature: SCHEMA_FEATURE }, &mut file);
     Ok(format!("{HEADER}\n{}", prettyplease::unparse(&file)))
+}
+
+/// Moves one derive (`path`, as tokens print) out of every `#[derive(...)]` into
+/// `#[cfg_attr(feature = "...", derive(path))]` next to it.
+struct GateDerive {
+    path: &'static str,
+    feature: &'static str,
+}
+
+impl GateDerive {
+    fn gate(&self, attrs: &mut Vec<syn::Attribute>) {
+        let mut gated = None;
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            ) else {
+                continue;
+            };
+            let (hit, kept): (Vec<_>, Vec<_>) =
+                paths.into_iter().partition(|p| quote!(#p).to_string() == self.path);
+            if let Some(derive) = hit.into_iter().next() {
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                let feature = self.feature;
+                gated = Some(syn::parse_quote!(#[cfg_attr(feature = #feature, derive(#derive))]));
+            }
+        }
+        attrs.extend(gated);
+    }
+}
+
+impl syn::visit_mut::VisitMut for GateDerive {
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        self.gate(&mut item.attrs);
+    }
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        self.gate(&mut item.attrs);
+    }
 }
 
 /// Generate the SDK source for a parsed spec: deterministic, formatted, with the header.

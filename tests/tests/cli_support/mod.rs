@@ -17,7 +17,9 @@ pub const SK: &str = "SKCLITEST0000000000000000000000000000001";
 pub const PROJECT_ID: &str = "c1170000000000000000000000000001";
 
 /// The `perftest` binary, built by `cargo build -p perftest-cli` once per test process so that it
-/// is never stale (a dependency on a binary-only package does not build it).
+/// is never stale (a dependency on a binary-only package does not build it). `perftest-tests` is
+/// selected too, so that features resolve as in the test build (the SDK's `schemars`, which the
+/// tests turn on) and the build reuses the test build's artifacts instead of compiling the SDK again.
 pub fn perftest_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(build_perftest).clone()
@@ -32,6 +34,8 @@ fn build_perftest() -> PathBuf {
         "--quiet",
         "-p",
         "perftest-cli",
+        "-p",
+        "perftest-tests",
         "--bin",
         "perftest",
         "--message-format=json",
