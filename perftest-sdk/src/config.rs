@@ -9,7 +9,7 @@ use futures_util::future::BoxFuture;
 use reqwest::header::HeaderValue;
 
 use crate::Client;
-use crate::auth::{Credentials, CredentialsChain, CredentialsError, SdkDate, Signer};
+use crate::auth::{Credentials, CredentialsChain, CredentialsError, SdkDate, SignError, Signer, SigningTemplate};
 use crate::region::{self, Region, RegionError};
 use crate::retry::RetryPolicy;
 
@@ -70,6 +70,9 @@ pub enum ConfigError {
         /// The value (secrets shown as `<redacted>`).
         value: String,
     },
+    /// The constant headers cannot be signed as a template (not expected for valid values).
+    #[error(transparent)]
+    Signing(#[from] SignError),
     /// The HTTP client could not be created.
     #[error("could not create the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
@@ -113,11 +116,9 @@ where
 /// ```
 #[derive(Clone)]
 pub struct ClientState {
-    pub(crate) signer: Signer,
-    pub(crate) security_token: Option<String>,
+    /// Signs with the constant headers below (and each attempt's `X-Sdk-Date`).
+    pub(crate) signing: SigningTemplate,
     pub(crate) project_id: String,
-    pub(crate) host: String,
-    pub(crate) user_agent: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) attempt_timeout: Duration,
     pub(crate) overall_timeout: Duration,
@@ -165,10 +166,9 @@ impl ClientState {
 impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientState")
-            .field("signer", &self.signer)
-            .field("security_token", &self.security_token.as_ref().map(|_| "<redacted>"))
+            .field("signing", &self.signing)
             .field("project_id", &self.project_id)
-            .field("host", &self.host)
+            .field("host", &self.headers.host)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("overall_timeout", &self.overall_timeout)
@@ -423,13 +423,20 @@ impl ClientBuilder {
                 None => None,
             },
         };
+        // The headers the official SDK holds at signing time, as `prepare` sets them. What the HTTP
+        // stack adds later (Accept, Accept-Encoding, Content-Length) is not signed, as with the official SDK.
+        let mut signed = vec![
+            ("Content-Type", "application/json"),
+            ("Host", host.as_str()),
+            ("User-Agent", user_agent.as_str()),
+            ("X-Project-Id", project_id.as_str()),
+        ];
+        signed.extend(credentials.security_token().map(|t| ("X-Security-Token", t)));
+        let signing = Signer::from(&credentials).template(&signed)?;
         let state = ClientState {
             headers,
-            signer: Signer::from(&credentials),
-            security_token: credentials.security_token().map(str::to_owned),
+            signing,
             project_id,
-            host,
-            user_agent,
             retry: self.retry.unwrap_or_default(),
             attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             overall_timeout: self.overall_timeout.unwrap_or(DEFAULT_OVERALL_TIMEOUT),

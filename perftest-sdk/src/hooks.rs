@@ -144,21 +144,8 @@ fn normalize_path(path: &str) -> Option<String> {
 /// Every attempt: a fresh `X-Sdk-Date`, the query in canonical order, `Host` and `Authorization`.
 fn sign(state: &ClientState, req: &mut Request, date: &SdkDate) {
     let query = auth::query_pairs_from_url(req.url());
-    // The headers the official SDK holds at signing time, with the values `prepare` set (borrowed:
-    // nothing copied), in signing order. What the HTTP stack adds later (Accept, Accept-Encoding,
-    // Content-Length) is not signed, as with the official SDK.
-    let mut signed: Vec<(&str, &str)> = vec![
-        ("Content-Type", "application/json"),
-        ("Host", &state.host),
-        ("User-Agent", &state.user_agent),
-        ("X-Project-Id", &state.project_id),
-        ("X-Sdk-Date", date.as_str()),
-    ];
-    if let Some(token) = &state.security_token {
-        signed.push(("X-Security-Token", token));
-    }
     let body = req.body().and_then(|b| b.as_bytes()).unwrap_or(&[]);
-    let auth = state.signer.authorize_prepared(req.method().as_str(), req.url().path(), &query, &signed, body, date);
+    let auth = state.signing.authorize(req.method().as_str(), req.url().path(), &query, body, date);
     let headers = req.headers_mut();
     if let Ok(v) = HeaderValue::from_str(date.as_str()) {
         headers.insert(HeaderName::from_static("x-sdk-date"), v);

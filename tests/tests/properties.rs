@@ -1,6 +1,6 @@
 //! Properties that must hold for any input (the fast, in-CI counterpart of the fuzz targets in
 //! `fuzz/`): the signer never panics and what it signs always verifies (and stops verifying when a
-//! byte changes); every operation's response decoding never panics, whatever the body.
+//! byte changes), and the client's template path signs as the general signer does; every operation's response decoding never panics, whatever the body.
 
 use perftest_sdk::auth::{SdkDate, SignableRequest, Signer, query_pairs_from_str, verify};
 use perftest_sdk::{ServiceError, StatusCode, dispatch};
@@ -55,6 +55,26 @@ proptest! {
             prop_assert!(verify(&tampered, SK).is_err(), "a changed body still verifies");
         }
         prop_assert!(verify(&sent, "another secret").is_err());
+    }
+
+    /// The client's signing path (a template of its constant headers) computes exactly what the
+    /// general signer computes, for any method, path, query, body and header set.
+    #[test]
+    fn template_signing_equals_general_signing((method, path, query, mut headers, body) in request_parts(), token in proptest::option::of("[ -~]{1,20}")) {
+        headers.retain(|(n, _)| !["authorization", "x-sdk-date", "host", "x-sdk-content-sha256", "content-type"]
+            .iter().any(|h| n.eq_ignore_ascii_case(h)));
+        headers.push(("Host".into(), " 127.0.0.1:8080 ".into()));
+        headers.push(("Content-Type".into(), "application/json".into()));
+        headers.extend(token.map(|t| ("X-Security-Token".to_owned(), t)));
+        let signer = Signer::new("AKPROP0000000000001", SK);
+        let date = SdkDate::from_unix_seconds(1_700_000_000);
+        let template = signer.template(&headers).expect("a header set without per-request headers");
+        let fast = template.authorize(&method, &path, &query, &body, &date);
+        headers.push(("X-Sdk-Date".into(), date.as_str().into()));
+        let req = SignableRequest { method: &method, host: "127.0.0.1:8080", path: &path, query: &query, headers: &headers, body: &body };
+        let signed = signer.sign(&req, &date).expect("signs");
+        prop_assert_eq!(fast.authorization, signed.authorization);
+        prop_assert_eq!(fast.canonical_query, signed.canonical_query);
     }
 
     #[test]

@@ -29,6 +29,11 @@ const fn unreserved_table() -> [bool; 256] {
 
 static UNRESERVED: [bool; 256] = unreserved_table();
 
+/// Whether `b` is kept as it is by [`encode_component`].
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    UNRESERVED[usize::from(b)]
+}
+
 /// Percent-encodes `s` for the canonical request: keeps `A–Z a–z 0–9 - _ . ~` and turns every other
 /// byte of the UTF-8 form into `%XX` (upper-case hex).
 ///
@@ -50,7 +55,7 @@ pub(crate) fn encode_into(s: &str, keep_slash: bool, out: &mut String) {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if UNRESERVED[usize::from(b)] || (keep_slash && b == b'/') {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
             continue;
         }
         // `start..i` only covers ASCII bytes, so both ends are char boundaries.
@@ -157,6 +162,16 @@ pub(crate) fn push_hex_lower(out: &mut String, bytes: &[u8]) {
     }
 }
 
+/// Lower-case hex of a SHA-256 digest, as bytes (to feed a hash without a string in between).
+pub(crate) fn hex_array(digest: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX_LOWER[usize::from(b >> 4)];
+        pair[1] = HEX_LOWER[usize::from(b & 0x0f)];
+    }
+    out
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -214,6 +229,22 @@ pub(crate) fn join_names(lines: &[HeaderLine<'_>]) -> String {
     out
 }
 
+/// The canonical header lines, `name:value\n` each.
+pub(crate) fn header_block(headers: &[HeaderLine<'_>]) -> String {
+    let mut out = String::with_capacity(headers.iter().map(|h| h.name.len() + h.value.len() + 2).sum());
+    push_header_lines(&mut out, headers);
+    out
+}
+
+fn push_header_lines(out: &mut String, headers: &[HeaderLine<'_>]) {
+    for h in headers {
+        push_lower(out, &h.name);
+        out.push(':');
+        out.push_str(h.value);
+        out.push('\n');
+    }
+}
+
 /// Assembles the six-line canonical request. `headers` must already be in signing order.
 pub(crate) fn canonical_request(
     method: &str,
@@ -247,12 +278,7 @@ pub(crate) fn canonical_request(
     out.push('\n');
     out.push_str(canonical_query);
     out.push('\n');
-    for h in headers {
-        push_lower(&mut out, &h.name);
-        out.push(':');
-        out.push_str(h.value);
-        out.push('\n');
-    }
+    push_header_lines(&mut out, headers);
     out.push('\n');
     out.push_str(signed_headers);
     out.push('\n');

@@ -32,6 +32,7 @@ mod date;
 mod env;
 mod profile;
 mod signed;
+mod template;
 pub mod signer;
 mod verify;
 
@@ -44,6 +45,7 @@ pub use date::SdkDate;
 pub(crate) use env::{home_dir, non_empty};
 pub use env::{Env, ProcessEnv};
 pub use signer::{sign, SignableRequest, Signed, Signer};
+pub use template::SigningTemplate;
 pub use verify::{
     parse_authorization, query_pairs_from_str, query_pairs_from_url, verify, ParsedAuthorization,
     VerifiedAuthorization,
@@ -65,6 +67,12 @@ pub enum SignError {
     InvalidDate {
         /// The offending value (at most 64 characters).
         value: String,
+    },
+    /// [`Signer::template`] was given a header set it cannot sign with.
+    #[error("cannot make a signing template: {reason}")]
+    InvalidTemplate {
+        /// What was wrong.
+        reason: String,
     },
     /// The request has no `Authorization` header.
     #[error("missing Authorization header")]

@@ -165,6 +165,11 @@ impl Signer {
         &self.access_key
     }
 
+    /// The HMAC state keyed with the secret key.
+    pub(crate) fn mac(&self) -> &HmacSha256 {
+        &self.mac
+    }
+
     /// Hex HMAC-SHA256 of `string_to_sign` with this signer's secret key.
     pub(crate) fn signature_of(&self, string_to_sign: &str) -> String {
         canonical::hex_lower(&self.mac_of(string_to_sign.as_bytes()))
