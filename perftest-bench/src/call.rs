@@ -7,17 +7,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use perftest_sdk::auth::Credentials;
+use perftest_sdk::auth::{Credentials, SdkDate, Signer, SigningTemplate};
 use perftest_sdk::{Client, TaskStatus, types};
 
 use crate::timing::{fmt, median, report};
 
 pub const CONCURRENCY: usize = 32;
+const AK: &str = "AKBENCH0000000000001";
+const SK: &str = "SKBENCH";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const USER_AGENT: &str = "huaweicloud-usdk-rust/3.0; perftest-sdk/0.1.0";
 
 pub fn sdk_client(addr: SocketAddr) -> Client {
     Client::builder()
-        .credentials(Credentials::new("AKBENCH0000000000001", "SKBENCH").expect("credentials"))
-        .project_id("0123456789abcdef0123456789abcdef")
+        .credentials(Credentials::new(AK, SK).expect("credentials"))
+        .project_id(PROJECT)
         .endpoint(format!("http://{addr}"))
         .build()
         .expect("client")
@@ -41,11 +45,11 @@ impl Raw {
         let client = reqwest::Client::new();
         let body = r#"{"cluster_id":0,"cluster_type":"shared-cluster-internet","network_info":{"network_type":"internet"},"status":9,"without_package":0}"#;
         let request = client
-            .post(format!("http://{addr}/v1/0123456789abcdef0123456789abcdef/test-suites/1023504/tasks/1076579"))
+            .post(format!("http://{addr}/v1/{PROJECT}/test-suites/1023504/tasks/1076579"))
             .header("Accept", "*/*")
             .header("Content-Type", "application/json")
-            .header("User-Agent", "huaweicloud-usdk-rust/3.0; perftest-sdk/0.1.0")
-            .header("X-Project-Id", "0123456789abcdef0123456789abcdef")
+            .header("User-Agent", USER_AGENT)
+            .header("X-Project-Id", PROJECT)
             .header("X-Sdk-Date", "20250102T030405Z")
             .header("Host", addr.to_string())
             .header("Authorization", "SDK-HMAC-SHA256 Access=AKBENCH0000000000001, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature=0000000000000000000000000000000000000000000000000000000000000000")
@@ -60,6 +64,50 @@ impl Raw {
         let resp = self.client.execute(req).await.expect("raw call");
         assert!(resp.status().is_success());
         let _ = resp.bytes().await.expect("body");
+    }
+}
+
+/// The least any client must do per call, and nothing more: format the URL, serialise the typed
+/// body, sign (with the SDK's template), send through reqwest, decode the typed answer. The raw
+/// floor leaves all of that out; the SDK adds its builder, retry loop and tracing on top of it.
+pub struct Minimal {
+    client: reqwest::Client,
+    base: String,
+    host: String,
+    template: SigningTemplate,
+}
+
+impl Minimal {
+    pub fn new(addr: SocketAddr) -> Self {
+        let host = addr.to_string();
+        let fixed = [("Content-Type", "application/json"), ("Host", host.as_str()), ("User-Agent", USER_AGENT), ("X-Project-Id", PROJECT)];
+        let template = Signer::new(AK, SK).template(&fixed).expect("template");
+        Self { client: reqwest::Client::new(), base: format!("http://{addr}"), host, template }
+    }
+
+    pub async fn call(&self) {
+        let path = format!("/v1/{PROJECT}/test-suites/{}/tasks/{}", 1023504, 1076579);
+        let body = serde_json::to_vec(&types::UpdateTaskStatusRequestBody::shared(TaskStatus::Start)).expect("body");
+        let date = SdkDate::from_system_time(std::time::SystemTime::now());
+        let auth = self.template.authorize("POST", &path, &[], &body, &date);
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("Accept", "*/*")
+            .header("Content-Type", "application/json")
+            .header("User-Agent", USER_AGENT)
+            .header("X-Project-Id", PROJECT)
+            .header("X-Sdk-Date", date.as_str())
+            .header("Host", &self.host)
+            .header("Authorization", auth.authorization.unwrap_or_default())
+            .body(body)
+            .send()
+            .await
+            .expect("minimal call");
+        assert!(resp.status().is_success());
+        let bytes = resp.bytes().await.expect("body");
+        let r: types::UpdateTaskStatusResponse = serde_json::from_slice(&bytes).expect("typed answer");
+        assert_eq!(r.result.as_ref().and_then(|x| x.task_run_id), Some(1031748));
     }
 }
 
@@ -93,67 +141,90 @@ where
     }
 }
 
-/// Interleaved samples of SDK and raw calls; medians of each.
-pub async fn sdk_and_raw(addr: SocketAddr, samples: usize, calls: usize, concurrent: bool) -> (Duration, Duration) {
-    let client = Arc::new(sdk_client(addr));
-    let raw = Arc::new(Raw::new(addr));
-    let sdk = {
-        let c = client.clone();
-        Arc::new(move || {
-            let c = c.clone();
-            async move { sdk_start(&c).await }
-        })
-    };
-    let floor = {
-        let r = raw.clone();
-        Arc::new(move || {
-            let r = r.clone();
-            async move { r.call().await }
-        })
-    };
-    per_call(calls, concurrent, sdk.clone()).await;
-    per_call(calls, concurrent, floor.clone()).await;
-    let (mut s, mut b) = (Vec::new(), Vec::new());
-    for _ in 0..samples {
-        s.push(per_call(calls, concurrent, sdk.clone()).await);
-        b.push(per_call(calls, concurrent, floor.clone()).await);
-    }
-    (median(s), median(b))
+/// The client side's runtime: sequential calls run on a current-thread runtime (the calling thread
+/// drives its own I/O: the steadiest floor), 32 in flight on a multi-thread runtime using every core.
+fn client_runtime(concurrent: bool) -> tokio::runtime::Runtime {
+    let mut b = if concurrent { tokio::runtime::Builder::new_multi_thread() } else { tokio::runtime::Builder::new_current_thread() };
+    b.enable_all().build().expect("client runtime")
 }
 
-pub async fn run_vs_raw(quick: bool) -> [(Duration, Duration); 2] {
-    let addr = crate::server::start(None).await;
+/// Median per-call times of one measurement, each side measured in alternating samples.
+#[derive(Debug, Clone, Copy)]
+pub struct Medians {
+    pub sdk: Duration,
+    pub minimal: Duration,
+    pub raw: Duration,
+}
+
+/// Interleaved samples of SDK, minimal-client and raw calls; medians of each.
+pub fn measure(addr: SocketAddr, samples: usize, calls: usize, concurrent: bool) -> Medians {
+    client_runtime(concurrent).block_on(measure_on(addr, samples, calls, concurrent))
+}
+
+/// A subject as `per_call` takes it.
+fn subject<T, F, Fut>(state: T, f: F) -> Arc<impl Fn() -> Fut + Send + Sync + 'static>
+where
+    T: Send + Sync + 'static,
+    F: Fn(Arc<T>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    let state = Arc::new(state);
+    Arc::new(move || f(state.clone()))
+}
+
+async fn measure_on(addr: SocketAddr, samples: usize, calls: usize, concurrent: bool) -> Medians {
+    let sdk = subject(sdk_client(addr), |c| async move { sdk_start(&c).await });
+    let minimal = subject(Minimal::new(addr), |m| async move { m.call().await });
+    let raw = subject(Raw::new(addr), |r| async move { r.call().await });
+    per_call(calls, concurrent, sdk.clone()).await;
+    per_call(calls, concurrent, minimal.clone()).await;
+    per_call(calls, concurrent, raw.clone()).await;
+    let (mut s, mut m, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..samples {
+        s.push(per_call(calls, concurrent, sdk.clone()).await);
+        m.push(per_call(calls, concurrent, minimal.clone()).await);
+        r.push(per_call(calls, concurrent, raw.clone()).await);
+    }
+    Medians { sdk: median(s), minimal: median(m), raw: median(r) }
+}
+
+pub fn run_vs_raw(quick: bool) -> [Medians; 2] {
+    let addr = crate::server::start(None);
     let (samples, calls) = if quick { (7, 320) } else { (21, 3200) };
-    let seq = sdk_and_raw(addr, samples, calls, false).await;
-    report("call_vs_raw_reqwest_sequential", seq.0, seq.1, "SDK start call / same bytes via raw reqwest");
-    let conc = sdk_and_raw(addr, samples, calls, true).await;
-    report("call_vs_raw_reqwest_concurrent32", conc.0, conc.1, "same, 32 in flight (per-call time)");
+    let seq = measure(addr, samples, calls, false);
+    let conc = measure(addr, samples, calls, true);
+    for (kind, m, note) in [("sequential", seq, "SDK start call / same bytes via raw reqwest"), ("concurrent32", conc, "same, 32 in flight (per-call time)")] {
+        report(&format!("call_vs_raw_reqwest_{kind}"), m.sdk, m.raw, note);
+        // Where the gap comes from: what any client must add (URL, body, signature, typed answer)...
+        report(&format!("minimal_client_vs_raw_{kind}"), m.minimal, m.raw, "  of which a hand-written client (build, sign, decode) / raw");
+        // ...and what the SDK adds on top of that.
+        report(&format!("call_vs_minimal_client_{kind}"), m.sdk, m.minimal, "  and the SDK / that hand-written client");
+    }
     [seq, conc]
 }
 
 /// `python_sdk_vs_sdk`: needs a Python with `huaweicloudsdkcpts` (the xtask installs it into a venv).
-pub async fn run_vs_python(quick: bool, python: &str, script: &str, floors: [(Duration, Duration); 2]) {
-    let addr = crate::server::start(None).await;
+pub fn run_vs_python(quick: bool, python: &str, script: &str, floors: [Medians; 2]) {
+    let addr = crate::server::start(None);
     let calls = if quick { 320 } else { 3200 };
     let rounds = if quick { 1 } else { 3 };
     let (mut py_seq, mut py_conc) = (Vec::new(), Vec::new());
     let (mut rs_seq, mut rs_conc) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let out = tokio::process::Command::new(python)
+        let out = std::process::Command::new(python)
             .args([script, &format!("http://{addr}"), &calls.to_string()])
             .output()
-            .await
             .expect("run the Python benchmark");
         assert!(out.status.success(), "python failed: {}", String::from_utf8_lossy(&out.stderr));
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("python JSON");
         py_seq.push(Duration::from_secs_f64(v["seq_s"].as_f64().unwrap_or(0.0)));
         py_conc.push(Duration::from_secs_f64(v["conc_s"].as_f64().unwrap_or(0.0)));
-        rs_seq.push(sdk_and_raw(addr, 3, calls, false).await.0);
-        rs_conc.push(sdk_and_raw(addr, 3, calls, true).await.0);
+        rs_seq.push(measure(addr, 3, calls, false).sdk);
+        rs_conc.push(measure(addr, 3, calls, true).sdk);
     }
     for (name, py, rs, floor) in [
-        ("python_sdk_vs_sdk_sequential", median(py_seq), median(rs_seq), floors[0].1),
-        ("python_sdk_vs_sdk_concurrent32", median(py_conc), median(rs_conc), floors[1].1),
+        ("python_sdk_vs_sdk_sequential", median(py_seq), median(rs_seq), floors[0].raw),
+        ("python_sdk_vs_sdk_concurrent32", median(py_conc), median(rs_conc), floors[1].raw),
     ] {
         let note = format!(
             "times faster; client overhead per call: python {} vs ours {}",
@@ -166,7 +237,7 @@ pub async fn run_vs_python(quick: bool, python: &str, script: &str, floors: [(Du
 
 /// Peak RSS of this process while the SDK holds `n` calls in flight against a slow server.
 pub async fn memory_in_flight(n: usize) {
-    let addr = crate::server::start(Some(Duration::from_millis(500))).await;
+    let addr = crate::server::start(Some(Duration::from_millis(500)));
     let client = Arc::new(sdk_client(addr));
     sdk_start(&client).await;
     let before = crate::rss::peak_kib();
@@ -196,8 +267,8 @@ pub async fn in_memory_overhead(calls: usize) -> Duration {
         .boxed()
     };
     let client = Client::builder()
-        .credentials(Credentials::new("AKBENCH0000000000001", "SKBENCH").expect("credentials"))
-        .project_id("0123456789abcdef0123456789abcdef")
+        .credentials(Credentials::new(AK, SK).expect("credentials"))
+        .project_id(PROJECT)
         .endpoint("http://127.0.0.1:9")
         .transport(transport)
         .build()

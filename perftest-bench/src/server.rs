@@ -9,21 +9,31 @@ use tokio::net::TcpListener;
 
 pub const START_RESPONSE: &str = r#"{"code":"SVCSTG.CPTS.0000000","message":"success","result":{"task_run_id":1031748}}"#;
 
-pub async fn start(delay: Option<Duration>) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+/// Starts the server on its own thread with its own single-threaded runtime, as a separate server
+/// process would be: the client's runtime never runs server work, so both sides are measured alike.
+pub fn start(delay: Option<Duration>) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
     let addr = listener.local_addr().expect("local addr");
+    listener.set_nonblocking(true).expect("non-blocking listener");
+    std::thread::Builder::new().name("bench-server".into()).spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+        rt.block_on(serve_all(listener, delay));
+    })
+    .expect("server thread");
+    addr
+}
+
+async fn serve_all(listener: std::net::TcpListener, delay: Option<Duration>) {
+    let listener = TcpListener::from_std(listener).expect("tokio listener");
     let reply = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=UTF-8\r\nX-Request-Id: 0123456789abcdef0123456789abcdef\r\nContent-Length: {}\r\n\r\n{START_RESPONSE}",
         START_RESPONSE.len()
     );
     let reply: &'static [u8] = Box::leak(reply.into_bytes().into_boxed_slice());
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let _ = sock.set_nodelay(true);
-            tokio::spawn(serve(sock, reply, delay));
-        }
-    });
-    addr
+    while let Ok((sock, _)) = listener.accept().await {
+        let _ = sock.set_nodelay(true);
+        tokio::spawn(serve(sock, reply, delay));
+    }
 }
 
 async fn serve(mut sock: tokio::net::TcpStream, reply: &'static [u8], delay: Option<Duration>) {

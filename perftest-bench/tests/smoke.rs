@@ -22,9 +22,13 @@ fn ratio(stdout: &str, name: &str) -> f64 {
 fn quick_mode_of_every_in_process_item_runs() {
     let out = bench(&["sign", "--quick"]);
     assert!(ratio(&out, "sign_vs_floor") > 0.0);
+    assert!(ratio(&out, "sign_generic_vs_floor") > 0.0);
     let out = bench(&["call", "--quick"]);
-    assert!(ratio(&out, "call_vs_raw_reqwest_sequential") > 0.0);
-    assert!(ratio(&out, "call_vs_raw_reqwest_concurrent32") > 0.0);
+    for kind in ["sequential", "concurrent32"] {
+        for name in ["call_vs_raw_reqwest", "minimal_client_vs_raw", "call_vs_minimal_client"] {
+            assert!(ratio(&out, &format!("{name}_{kind}")) > 0.0);
+        }
+    }
     let out = bench(&["memory-sdk", "64"]);
     assert!(out.contains("rss sdk_64_in_flight_mb "), "{out}");
 }
