@@ -188,7 +188,7 @@ async fn measure_on(addr: SocketAddr, samples: usize, calls: usize, concurrent: 
     Medians { sdk: median(s), minimal: median(m), raw: median(r) }
 }
 
-pub fn run_vs_raw(quick: bool) -> [Medians; 2] {
+pub fn run_vs_raw(quick: bool) {
     let addr = crate::server::start(None);
     let (samples, calls) = if quick { (7, 320) } else { (21, 3200) };
     let seq = measure(addr, samples, calls, false);
@@ -200,16 +200,16 @@ pub fn run_vs_raw(quick: bool) -> [Medians; 2] {
         // ...and what the SDK adds on top of that.
         report(&format!("call_vs_minimal_client_{kind}"), m.sdk, m.minimal, "  and the SDK / that hand-written client");
     }
-    [seq, conc]
 }
 
 /// `python_sdk_vs_sdk`: needs a Python with `huaweicloudsdkcpts` (the xtask installs it into a venv).
-pub fn run_vs_python(quick: bool, python: &str, script: &str, floors: [Medians; 2]) {
+pub fn run_vs_python(quick: bool, python: &str, script: &str) {
     let addr = crate::server::start(None);
     let calls = if quick { 320 } else { 3200 };
     let rounds = if quick { 1 } else { 3 };
     let (mut py_seq, mut py_conc) = (Vec::new(), Vec::new());
     let (mut rs_seq, mut rs_conc) = (Vec::new(), Vec::new());
+    let (mut raw_seq, mut raw_conc) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         let out = std::process::Command::new(python)
             .args([script, &format!("http://{addr}"), &calls.to_string()])
@@ -219,12 +219,16 @@ pub fn run_vs_python(quick: bool, python: &str, script: &str, floors: [Medians; 
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("python JSON");
         py_seq.push(Duration::from_secs_f64(v["seq_s"].as_f64().unwrap_or(0.0)));
         py_conc.push(Duration::from_secs_f64(v["conc_s"].as_f64().unwrap_or(0.0)));
-        rs_seq.push(measure(addr, 3, calls, false).sdk);
-        rs_conc.push(measure(addr, 3, calls, true).sdk);
+        // Ours and the raw floor in the same round as the Python run.
+        let (seq, conc) = (measure(addr, 3, calls, false), measure(addr, 3, calls, true));
+        rs_seq.push(seq.sdk);
+        rs_conc.push(conc.sdk);
+        raw_seq.push(seq.raw);
+        raw_conc.push(conc.raw);
     }
     for (name, py, rs, floor) in [
-        ("python_sdk_vs_sdk_sequential", median(py_seq), median(rs_seq), floors[0].raw),
-        ("python_sdk_vs_sdk_concurrent32", median(py_conc), median(rs_conc), floors[1].raw),
+        ("python_sdk_vs_sdk_sequential", median(py_seq), median(rs_seq), median(raw_seq)),
+        ("python_sdk_vs_sdk_concurrent32", median(py_conc), median(rs_conc), median(raw_conc)),
     ] {
         let note = format!(
             "times faster; client overhead per call: python {} vs ours {}",

@@ -22,8 +22,8 @@ fn main() {
         }
         Some("python") => {
             let (py, script) = (&args[1], &args[2]);
-            let floors = call::run_vs_raw(quick);
-            call::run_vs_python(quick, py, script, floors);
+            call::run_vs_raw(quick);
+            call::run_vs_python(quick, py, script);
         }
         Some("overhead") => {
             let n = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000);

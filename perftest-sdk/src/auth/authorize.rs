@@ -1,9 +1,9 @@
-//! The lean signing path: only the `Authorization` value and the canonical query, without the
-//! intermediate strings and header copies that [`Signer::sign`] keeps.
+//! The lean signing path for any header set: only the `Authorization` value and the canonical
+//! query, without the intermediate strings and header copies that [`Signer::sign`] keeps. (A client,
+//! whose headers are the same on every request, signs through a [`super::SigningTemplate`].)
 
-use super::canonical;
-use super::signer::HEADER_DATE;
-use super::template::Parts;
+use super::canonical::{self, HeaderLine, EMPTY_PAYLOAD_HASH};
+use super::signer::{string_to_sign, ALGORITHM, HEADER_DATE};
 use super::{SdkDate, SignError, SignableRequest, Signer};
 
 /// What [`Signer::authorize`] returns.
@@ -50,27 +50,49 @@ impl Signer {
             .iter()
             .find(|(n, _)| n == "Content-Type")
             .is_none_or(|(_, v)| v.is_empty() || v.starts_with("application/json") || v.starts_with("application/bson"));
-        let is_date = |n: &str| n.eq_ignore_ascii_case(HEADER_DATE);
-        let mut dates = req.headers.iter().filter(|(n, _)| is_date(n));
-        let (Some((_, date_value)), None) = (dates.next(), dates.next()) else {
-            return self.authorize_in_full(req, date);
+        let date_header = req.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(HEADER_DATE));
+        let (Some((_, date_value)), true, true, false, false) =
+            (date_header, json_or_none, has("host"), has("authorization"), has("x-sdk-content-sha256"))
+        else {
+            let signed = self.sign(req, date)?;
+            return Ok(Authorized { authorization: signed.authorization, canonical_query: signed.canonical_query });
         };
-        if !json_or_none || has("authorization") || has("x-sdk-content-sha256") {
-            return self.authorize_in_full(req, date);
-        }
         let date = SdkDate::parse(canonical::py_strip(date_value))?;
-        // The other headers are constant for this request: sign through a template of them.
-        let others: Vec<(&str, &str)> =
-            req.headers.iter().filter(|(n, _)| !is_date(n)).map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        match Parts::new(self, &others) {
-            Ok(parts) => Ok(parts.authorize(self, req.method, req.path, req.query, req.body, &date)),
-            Err(_) => self.authorize_in_full(req, &date),
-        }
+        Ok(self.authorize_prepared(req.method, req.path, req.query, req.headers, req.body, &date))
     }
 
-    /// Through [`Signer::sign`], keeping only what [`Authorized`] holds.
-    fn authorize_in_full(&self, req: &SignableRequest<'_>, date: &SdkDate) -> Result<Authorized, SignError> {
-        let signed = self.sign(req, date)?;
-        Ok(Authorized { authorization: signed.authorization, canonical_query: signed.canonical_query })
+    /// The core of [`Signer::authorize`]: `headers` already hold `Host` and `X-Sdk-Date` (= `date`)
+    /// and no `Authorization`, and the body is JSON or empty.
+    fn authorize_prepared(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        headers: &[(String, String)],
+        body: &[u8],
+        date: &SdkDate,
+    ) -> Authorized {
+        let canonical_query = canonical::canonical_query(query);
+        let mut lines: Vec<HeaderLine<'_>> = headers
+            .iter()
+            .filter(|(n, _)| !n.contains('_'))
+            .map(|(n, v)| HeaderLine { name: canonical::lower_name(n), value: canonical::py_strip(v) })
+            .collect();
+        lines.sort_by(HeaderLine::cmp_name);
+        let signed_headers = canonical::join_names(&lines);
+        let payload_hash = if body.is_empty() { EMPTY_PAYLOAD_HASH.to_owned() } else { canonical::sha256_hex(body) };
+        let canonical_request =
+            canonical::canonical_request(method, path, &canonical_query, &lines, &signed_headers, &payload_hash);
+        let sts = string_to_sign(date, &canonical_request);
+        let mut authorization =
+            String::with_capacity(ALGORITHM.len() + self.access_key().len() + signed_headers.len() + 104);
+        authorization.push_str(ALGORITHM);
+        authorization.push_str(" Access=");
+        authorization.push_str(self.access_key());
+        authorization.push_str(", SignedHeaders=");
+        authorization.push_str(&signed_headers);
+        authorization.push_str(", Signature=");
+        canonical::push_hex_lower(&mut authorization, &self.mac_of(sts.as_bytes()));
+        Authorized { authorization: Some(authorization), canonical_query }
     }
 }

@@ -35,12 +35,6 @@ use super::{Authorized, SdkDate, SignError, Signer};
 #[derive(Clone)]
 pub struct SigningTemplate {
     signer: Signer,
-    parts: Parts,
-}
-
-/// The rendered pieces of a template, apart from the signer they were made for.
-#[derive(Clone)]
-pub(crate) struct Parts {
     /// The canonical header lines that sort before `x-sdk-date`, then `x-sdk-date:`.
     head: String,
     /// `\n`, the lines after the date, an empty line, the signed headers and `\n`.
@@ -52,7 +46,7 @@ pub(crate) struct Parts {
 impl fmt::Debug for SigningTemplate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header values (a security token among them) stay out of logs.
-        let signed = self.parts.tail.rsplit('\n').nth(1).unwrap_or_default();
+        let signed = self.tail.rsplit('\n').nth(1).unwrap_or_default();
         f.debug_struct("SigningTemplate").field("signer", &self.signer).field("signed_headers", &signed).finish_non_exhaustive()
     }
 }
@@ -75,13 +69,6 @@ impl Signer {
     /// assert!(matches!(signer.template(&[("X-Project-Id", "p")]), Err(SignError::InvalidTemplate { .. })));
     /// ```
     pub fn template<N: AsRef<str>, V: AsRef<str>>(&self, headers: &[(N, V)]) -> Result<SigningTemplate, SignError> {
-        Ok(SigningTemplate { signer: self.clone(), parts: Parts::new(self, headers)? })
-    }
-}
-
-impl Parts {
-    /// See [`Signer::template`].
-    pub(crate) fn new<N: AsRef<str>, V: AsRef<str>>(signer: &Signer, headers: &[(N, V)]) -> Result<Self, SignError> {
         let named = |name: &str| headers.iter().find(|(n, _)| n.as_ref().eq_ignore_ascii_case(name));
         for name in ["Authorization", HEADER_DATE, HEADER_CONTENT_SHA256] {
             if named(name).is_some() {
@@ -118,8 +105,11 @@ impl Parts {
         tail.push('\n');
         tail.push_str(&signed_headers);
         tail.push('\n');
-        let prefix = format!("{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature=", signer.access_key());
-        Ok(Parts { head, tail, prefix })
+        let mut prefix = String::with_capacity(ALGORITHM.len() + self.access_key().len() + signed_headers.len() + 40);
+        for part in [ALGORITHM, " Access=", self.access_key(), ", SignedHeaders=", &signed_headers, ", Signature="] {
+            prefix.push_str(part);
+        }
+        Ok(SigningTemplate { signer: self.clone(), head, tail, prefix })
     }
 }
 
@@ -138,21 +128,6 @@ impl SigningTemplate {
     /// # Ok::<(), perftest_sdk::auth::SignError>(())
     /// ```
     pub fn authorize(&self, method: &str, path: &str, query: &[(String, String)], body: &[u8], date: &SdkDate) -> Authorized {
-        self.parts.authorize(&self.signer, method, path, query, body, date)
-    }
-}
-
-impl Parts {
-    /// See [`SigningTemplate::authorize`]; `signer` is the one the parts were made with.
-    pub(crate) fn authorize(
-        &self,
-        signer: &Signer,
-        method: &str,
-        path: &str,
-        query: &[(String, String)],
-        body: &[u8],
-        date: &SdkDate,
-    ) -> Authorized {
         let canonical_query = canonical::canonical_query(query);
         let mut hash = Sha256::new();
         if method.bytes().all(|b| !b.is_ascii_lowercase()) && method.is_ascii() {
@@ -185,7 +160,7 @@ impl Parts {
         }
         let request_hash = canonical::hex_array(&hash.finalize().into());
 
-        let mut mac = signer.mac().clone();
+        let mut mac = self.signer.mac().clone();
         mac.update(ALGORITHM.as_bytes());
         mac.update(b"\n");
         mac.update(date.as_str().as_bytes());
