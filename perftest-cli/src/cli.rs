@@ -194,8 +194,8 @@ pub struct RunArgs {
     pub cluster: ClusterArgs,
     #[command(flatten)]
     pub start: StartOptions,
-    /// Start the run and exit without waiting for it
-    #[arg(long, help_heading = "Waiting")]
+    /// Start the run and exit without waiting for it (so no thresholds and no result files)
+    #[arg(long, help_heading = "Waiting", conflicts_with_all = ["fail_on", "json", "junit", "html", "summary_md"])]
     pub no_wait: bool,
     #[command(flatten)]
     pub wait: WaitOptions,

@@ -100,6 +100,12 @@ fn bad_arguments_exit_2() {
     let o = run(perftest_bare(["run", "--fail-on", "errors>0"]));
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("name the task: --task-id ID, or --project NAME_OR_ID --task NAME"), "{}", o.stderr);
+    // Without waiting there is no result to judge or write: refused, not silently ignored.
+    for extra in [["--fail-on", "errors>0"], ["--junit", "junit.xml"], ["--html", "report.html"]] {
+        let o = run(perftest_bare(["run", "--task-id", "7", "--no-wait", extra[0], extra[1]]));
+        assert_eq!(o.code, 2, "{extra:?}");
+        assert!(o.stderr.contains("cannot be used with"), "{}", o.stderr);
+    }
 }
 
 #[test]
