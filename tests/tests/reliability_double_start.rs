@@ -4,6 +4,7 @@
 //! re-send when a run is waiting or running.
 //!
 //! Start faults without the opt-in, in the CLI against the simulator: reliability_faults.rs.
+//! Also here, with the same stand-in for CPTS: `--resource-group` reaches the start and stop bodies.
 
 mod cli_support;
 
@@ -294,4 +295,33 @@ fn retry_start_against_the_simulator_starts_exactly_one_run() {
     let task = sim.handle().task(s.task_id).unwrap();
     assert_eq!((task.starts, task.stops, task.runs.len(), task.run_status), (1, 0, 1, Some(2)), "{task:?}");
     assert_eq!(sim.handle().request_count("update_task_status"), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn resource_group_puts_start_and_stop_on_that_private_cluster() {
+    let bodies = |cpts: &FakeCpts, want: &str| -> Vec<serde_json::Value> {
+        let got = cpts.server.received();
+        got.iter().filter(|r| kind(r) == want).map(|r| serde_json::from_slice(&r.body).unwrap()).collect()
+    };
+    let cpts = FakeCpts::start(vec![ok(true)]).await;
+    let (code, _, stderr) =
+        tokio::task::block_in_place(|| cpts.perftest(&["start", "--task-id", "7", "--resource-group", "42"]));
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) =
+        tokio::task::block_in_place(|| cpts.perftest(&["stop", "--task-id", "7", "--resource-group", "42"]));
+    assert_eq!(code, 0, "{stderr}");
+    for op in ["start", "stop"] {
+        let sent = bodies(&cpts, op);
+        assert_eq!(sent.len(), 1, "{op}");
+        assert_eq!(sent[0]["cluster_id"], 42, "{op}");
+        assert_eq!(sent[0]["cluster_type"], "private-cluster", "{op}");
+    }
+
+    // Without it: the shared cluster.
+    let cpts = FakeCpts::start(vec![ok(true)]).await;
+    let (code, _, stderr) = tokio::task::block_in_place(|| cpts.perftest(&["start", "--task-id", "7"]));
+    assert_eq!(code, 0, "{stderr}");
+    let sent = bodies(&cpts, "start");
+    assert_eq!(sent[0]["cluster_id"], 0);
+    assert_eq!(sent[0]["cluster_type"], "shared-cluster-internet");
 }
