@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod html;
+mod html_charts;
 pub mod json;
 pub mod junit;
 pub mod summary_md;
