@@ -207,6 +207,10 @@ fn scripts_start_check_and_judge_a_run_step_by_step() {
     let o = run(sim.perftest(["wait", "--task-id", &id, "--poll-interval", "50ms", "--timeout", "60s"]));
     assert_eq!(o.code, 0);
     assert!(o.stdout.contains(&format!("(run {run_id}): finished")), "{}", o.stdout);
+    // Waiting on a run that is already over names it too.
+    let o = run(sim.perftest(["wait", "--task-id", &id, "--timeout", "60s"]));
+    assert_eq!(o.code, 0);
+    assert!(o.stdout.contains(&format!("(run {run_id}): finished")), "{}", o.stdout);
 
     let o = run(sim.perftest(["status", "--task-id", &id, "-o", "json"]));
     assert_eq!(o.code, 0);

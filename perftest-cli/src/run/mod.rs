@@ -121,7 +121,8 @@ pub async fn wait(
                 {
                     progress.update(&Snapshot { status: Some(s), ..Default::default() });
                     progress.finish();
-                    return Ok((Ended::Status(s), run_id));
+                    // Already over at the first look (`perftest wait` after a short run): the run shown is it.
+                    return Ok((Ended::Status(s), run_id.or(current)));
                 }
                 let mut snap = Snapshot { status: last, ..Default::default() };
                 if let (Some(RunStatus::Running), Some(id)) = (last, run_id) {
