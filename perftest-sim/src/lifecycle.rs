@@ -230,13 +230,7 @@ fn load_shape(detail: &types::CaseInfoDetail, bench: Option<i32>) -> (u32, Optio
 /// The request cards of a case, as AWs (one generic AW when the script has none).
 fn aws_of(case: &Case, rng: &mut impl Rng) -> Vec<AwRun> {
     let mut aws: Vec<AwRun> = case
-        .detail
-        .contents
-        .iter()
-        .flatten()
-        .flat_map(|c| c.content.iter().flatten())
-        .filter(|c| c.content_type == Some(2))
-        .filter_map(|c| c.content.as_ref())
+        .request_cards()
         .map(|info| {
             let method = info.method.clone().unwrap_or_else(|| "GET".into());
             let url = info.url.clone().unwrap_or_default();

@@ -193,15 +193,7 @@ pub(crate) fn debug_case(call: &Call<'_>, store: &mut Store) -> Result<Reply, Ap
         )));
     }
     let mut rng = seeded(call.config.seed, &[case_id as u64, 3]);
-    let requests: Vec<types::ContentInfo> = case
-        .detail
-        .contents
-        .iter()
-        .flatten()
-        .flat_map(|c| c.content.iter().flatten())
-        .filter(|c| c.content_type == Some(2))
-        .filter_map(|c| c.content.clone())
-        .collect();
+    let requests: Vec<types::ContentInfo> = case.request_cards().cloned().collect();
     let results = requests
         .iter()
         .map(|info| {

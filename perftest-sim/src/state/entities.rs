@@ -55,6 +55,17 @@ impl Case {
         self.detail.name.clone().unwrap_or_default()
     }
 
+    /// The request cards of the script (`content_type` 2), in script order.
+    pub(crate) fn request_cards(&self) -> impl Iterator<Item = &types::ContentInfo> {
+        self.detail
+            .contents
+            .iter()
+            .flatten()
+            .flat_map(|c| c.content.iter().flatten())
+            .filter(|c| c.content_type == Some(2))
+            .filter_map(|c| c.content.as_ref())
+    }
+
     /// The directory shown as the case's parent (0 for old-edition cases).
     pub(crate) fn parent_id(&self) -> i32 {
         match self.owner {
