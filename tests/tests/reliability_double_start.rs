@@ -268,31 +268,27 @@ async fn a_run_that_was_going_before_the_start_is_never_stopped() {
 
 #[test]
 fn retry_start_against_the_simulator_starts_exactly_one_run() {
+    // `perftest run --retry-start` with the first start answered by `fault`: exits 0; the simulator
+    // and the task it ran.
+    let run_with = |fault: FaultKind| {
+        let sim = Sim::start(600.0);
+        let s = sim.seed_task("shop", "checkout", 60);
+        sim.handle().add_fault(Fault::new(fault).on("update_task_status").times(1)).unwrap();
+        let out = sim
+            .perftest(["run", "--task-id", &s.task_id.to_string(), "--retry-start", "--poll-interval", "20ms"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let task = sim.handle().task(s.task_id).unwrap();
+        (sim, task)
+    };
     // 503 (not processed): sent again after a look; one run, which finishes.
-    let sim = Sim::start(600.0);
-    let s = sim.seed_task("shop", "checkout", 60);
-    sim.handle()
-        .add_fault(Fault::new(FaultKind::ServerError { status: 503 }).on("update_task_status").times(1))
-        .unwrap();
-    let out = sim
-        .perftest(["run", "--task-id", &s.task_id.to_string(), "--retry-start", "--poll-interval", "20ms"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let task = sim.handle().task(s.task_id).unwrap();
+    let (sim, task) = run_with(FaultKind::ServerError { status: 503 });
     assert_eq!((task.starts, task.runs.len(), task.run_status), (1, 1, Some(2)), "{task:?}");
     assert_eq!(sim.handle().request_count("update_task_status"), 2);
 
     // Truncated answer (processed): not sent again, the run is followed to its end.
-    let sim = Sim::start(600.0);
-    let s = sim.seed_task("shop", "checkout", 60);
-    sim.handle().add_fault(Fault::new(FaultKind::TruncatedBody).on("update_task_status").times(1)).unwrap();
-    let out = sim
-        .perftest(["run", "--task-id", &s.task_id.to_string(), "--retry-start", "--poll-interval", "20ms"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let task = sim.handle().task(s.task_id).unwrap();
+    let (sim, task) = run_with(FaultKind::TruncatedBody);
     assert_eq!((task.starts, task.stops, task.runs.len(), task.run_status), (1, 0, 1, Some(2)), "{task:?}");
     assert_eq!(sim.handle().request_count("update_task_status"), 1);
 }

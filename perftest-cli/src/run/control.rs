@@ -16,18 +16,26 @@ fn status_body(status: TaskStatus, resource_group: Option<i32>) -> types::Update
     }
 }
 
-/// Start a run of the task; the task run (report) id when CPTS returns it.
-pub async fn start(client: &Client, task: &TaskRef, resource_group: Option<i32>) -> Result<Option<i32>> {
+/// Send `status` for the task; the task run id when CPTS returns one.
+async fn set_status(client: &Client, task: &TaskRef, status: TaskStatus, resource_group: Option<i32>) -> Result<Option<i32>> {
     let r = client
         .update_task_status()
         .test_suite_id(task.project_id)
         .task_id(task.id)
-        .body(status_body(TaskStatus::Start, resource_group))
+        .body(status_body(status, resource_group))
         .send()
         .await
         .map_err(Error::from)
-        .with_context(|| format!("starting {}", task.label()))?;
-    let run_id = r.into_inner().result.and_then(|r| r.task_run_id);
+        .with_context(|| {
+            let doing = if status == TaskStatus::Start { "starting" } else { "stopping" };
+            format!("{doing} {}", task.label())
+        })?;
+    Ok(r.into_inner().result.and_then(|r| r.task_run_id))
+}
+
+/// Start a run of the task; the task run (report) id when CPTS returns it.
+pub async fn start(client: &Client, task: &TaskRef, resource_group: Option<i32>) -> Result<Option<i32>> {
+    let run_id = set_status(client, task, TaskStatus::Start, resource_group).await?;
     tracing::debug!(task_id = task.id, project = task.project_id, ?resource_group, ?run_id, "started");
     Ok(run_id)
 }
@@ -131,15 +139,7 @@ fn is_transient(e: &Error) -> bool {
 
 /// Stop the task's current run (status 2).
 pub async fn stop(client: &Client, task: &TaskRef, resource_group: Option<i32>) -> Result<()> {
-    client
-        .update_task_status()
-        .test_suite_id(task.project_id)
-        .task_id(task.id)
-        .body(status_body(TaskStatus::Stop, resource_group))
-        .send()
-        .await
-        .map_err(Error::from)
-        .with_context(|| format!("stopping {}", task.label()))?;
+    set_status(client, task, TaskStatus::Stop, resource_group).await?;
     tracing::debug!(task_id = task.id, "stop requested");
     Ok(())
 }
